@@ -1,0 +1,3 @@
+module github.com/go-respond/respond
+
+go 1.25

@@ -1,0 +1,149 @@
+package respond
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+)
+
+// HandlerFunc is a handler that returns its response instead of writing
+// it. It implements [http.Handler], so it plugs into http.ServeMux and
+// any router:
+//
+//	mux.Handle("GET /data", respond.HandlerFunc(getData))
+//
+// ServeHTTP handles errors as the zero [Adapter] does.
+type HandlerFunc func(r *http.Request) (Responder, error)
+
+// ServeHTTP calls f and writes its response; see [Adapter.Handler].
+func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	Adapter{}.serve(w, r, f, nil)
+}
+
+// Adapter turns handlers and responders into [http.Handler]s and decides,
+// in one place, what a failure becomes. Its zero value answers errors
+// with FastAPI's {"detail": ...} body ([DetailError]) and logs through
+// [slog.Default]. Make one per mux, or per handler, to change that:
+//
+//	api := respond.Adapter{ErrorResponse: respond.ProblemError}
+//	mux.Handle("GET /data", api.Handler(getData))
+//
+// An Adapter is safe for concurrent use.
+//
+// The error of a handler or of Respond is handled so:
+//   - before the response has started, ErrorResponse's response is
+//     written; errors answered with a 5xx status are logged;
+//   - after the response has started, the error is logged and the
+//     connection is aborted with [http.ErrAbortHandler], so the client
+//     sees an incomplete response rather than a truncated one that looks
+//     complete.
+//
+// A panic is handled like an error, with its stack in the log, except
+// [http.ErrAbortHandler], which passes through. A handler that returns a
+// nil Responder and a nil error is a bug, answered with 500.
+type Adapter struct {
+	// ErrorResponse returns the response for err. Internal error text
+	// must not reach the client; both built-in choices, [DetailError]
+	// and [ProblemError], send only an [HTTPError]'s own Detail. Nil
+	// means DetailError.
+	ErrorResponse func(r *http.Request, err error) Responder
+	// Logger receives handler errors answered with a 5xx status, and
+	// failures after the response started. Nil means [slog.Default].
+	Logger *slog.Logger
+}
+
+// Handler returns an http.Handler that calls f and writes its response,
+// handling errors as described on [Adapter].
+func (a Adapter) Handler(f HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.serve(w, r, f, nil)
+	})
+}
+
+// Serve writes resp to w, handling errors as described on [Adapter].
+// It fits respond into an existing http.HandlerFunc in one line.
+func (a Adapter) Serve(w http.ResponseWriter, r *http.Request, resp Responder) {
+	a.serve(w, r, nil, resp)
+}
+
+// Serve writes resp to w as the zero [Adapter] does. It fits respond into
+// an existing http.HandlerFunc in one line:
+//
+//	respond.Serve(w, r, respond.JSONResponse{Content: user})
+func Serve(w http.ResponseWriter, r *http.Request, resp Responder) {
+	Adapter{}.serve(w, r, nil, resp)
+}
+
+var errNilResponder = errors.New("respond: handler returned a nil Responder and a nil error")
+
+// serve writes the response of f, or resp when f is nil.
+func (a Adapter) serve(w http.ResponseWriter, r *http.Request, f HandlerFunc, resp Responder) {
+	tw := &trackingWriter{ResponseWriter: w}
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			a.fail(tw, r, fmt.Errorf("respond: panic: %v\n%s", p, debug.Stack()))
+		}
+	}()
+	var err error
+	if f != nil {
+		resp, err = f(r)
+	}
+	if err == nil {
+		if resp == nil {
+			err = errNilResponder
+		} else {
+			err = resp.Respond(tw, r)
+		}
+	}
+	if err != nil {
+		a.fail(tw, r, err)
+	}
+}
+
+// fail answers err, or aborts the response if it has already started.
+func (a Adapter) fail(tw *trackingWriter, r *http.Request, err error) {
+	if tw.started {
+		a.log(r, slog.LevelWarn, "respond: response aborted after it started", err)
+		panic(http.ErrAbortHandler)
+	}
+	toResponse := a.ErrorResponse
+	if toResponse == nil {
+		toResponse = DetailError
+	}
+	resp := toResponse(r, err)
+	if AsHTTPError(err).status() >= 500 {
+		a.log(r, slog.LevelError, "respond: handler failed", err)
+	}
+	if resp != nil {
+		err = resp.Respond(tw, r)
+		if err == nil {
+			return
+		}
+		a.log(r, slog.LevelError, "respond: error response failed", err)
+	}
+	if !tw.started {
+		// The last resort cannot fail: a fixed body, no encoding.
+		Response{Content: internalErrorBody, MediaType: "application/json", Status: http.StatusInternalServerError}.Respond(tw, r)
+	}
+}
+
+var internalErrorBody = []byte(`{"detail":"Internal Server Error"}`)
+
+func (a Adapter) log(r *http.Request, level slog.Level, msg string, err error) {
+	l := a.Logger
+	if l == nil {
+		l = slog.Default()
+	}
+	if r.Context().Err() != nil {
+		level = slog.LevelDebug // the client has gone; nothing to fix
+	}
+	l.LogAttrs(r.Context(), level, msg,
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.Any("error", err))
+}

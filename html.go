@@ -1,0 +1,99 @@
+package respond
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+)
+
+var (
+	htmlContentType = []string{"text/html; charset=utf-8"}
+	textContentType = []string{"text/plain; charset=utf-8"}
+)
+
+// HTMLResponse writes Content as an HTML page, with Content-Type
+// "text/html; charset=utf-8" and Content-Length set.
+//
+// Content is sent as it is: build it with html/template, or use
+// [TemplateResponse], when it contains user input.
+type HTMLResponse struct {
+	// Content is the body. Empty means an empty body.
+	Content string
+	// Status is the status code. Zero means 200 OK.
+	Status int
+	// Header holds extra headers; they replace headers of the same name
+	// already set on the ResponseWriter. Nil means none.
+	Header http.Header
+	// Cookies are added as Set-Cookie headers. Nil means none.
+	Cookies []*http.Cookie
+}
+
+// Respond writes the response.
+func (h HTMLResponse) Respond(w http.ResponseWriter, r *http.Request) error {
+	hd := head{status: h.Status, header: h.Header, cookies: h.Cookies, contentType: htmlContentType}
+	return hd.writeString(w, r, h.Content)
+}
+
+// PlainTextResponse writes Content as plain text, with Content-Type
+// "text/plain; charset=utf-8" and Content-Length set.
+type PlainTextResponse struct {
+	// Content is the body. Empty means an empty body.
+	Content string
+	// Status is the status code. Zero means 200 OK.
+	Status int
+	// Header holds extra headers; they replace headers of the same name
+	// already set on the ResponseWriter. Nil means none.
+	Header http.Header
+	// Cookies are added as Set-Cookie headers. Nil means none.
+	Cookies []*http.Cookie
+}
+
+// Respond writes the response.
+func (p PlainTextResponse) Respond(w http.ResponseWriter, r *http.Request) error {
+	h := head{status: p.Status, header: p.Header, cookies: p.Cookies, contentType: textContentType}
+	return h.writeString(w, r, p.Content)
+}
+
+// TemplateResponse renders an html/template, as Starlette's
+// TemplateResponse does, with Content-Type "text/html; charset=utf-8"
+// and Content-Length set.
+//
+// The template executes into a buffer before anything is written, so an
+// execution error is returned and becomes a clean error response instead
+// of half a page.
+type TemplateResponse struct {
+	// Template is the parsed template set. It must not be nil.
+	Template *template.Template
+	// Name is the template to execute. Empty means Template itself.
+	Name string
+	// Data is passed to the template as dot.
+	Data any
+	// Status is the status code. Zero means 200 OK.
+	Status int
+	// Header holds extra headers; they replace headers of the same name
+	// already set on the ResponseWriter. Nil means none.
+	Header http.Header
+	// Cookies are added as Set-Cookie headers. Nil means none.
+	Cookies []*http.Cookie
+}
+
+// Respond executes the template and writes the response.
+func (t TemplateResponse) Respond(w http.ResponseWriter, r *http.Request) error {
+	if t.Template == nil {
+		return errors.New("respond: TemplateResponse has no Template")
+	}
+	buf := getBuffer()
+	defer putBuffer(buf)
+	var err error
+	if t.Name == "" {
+		err = t.Template.Execute(buf, t.Data)
+	} else {
+		err = t.Template.ExecuteTemplate(buf, t.Name, t.Data)
+	}
+	if err != nil {
+		return fmt.Errorf("respond: execute template: %w", err)
+	}
+	h := head{status: t.Status, header: t.Header, cookies: t.Cookies, contentType: htmlContentType}
+	return h.writeBytes(w, r, buf.Bytes())
+}

@@ -1,0 +1,87 @@
+package respond
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// JSONResponse writes Content encoded as compact JSON, with Content-Type
+// application/json and Content-Length set.
+//
+// Content is encoded into a buffer before anything is written, so an
+// encoding error (an unsupported type, NaN or ±Inf, a failing
+// json.Marshaler) is returned and becomes a clean error response instead
+// of a 200 with a broken body. If Content has a method Validate() error,
+// it is called first and its error is returned: the check FastAPI skips
+// for a JSONResponse that bypasses response_model.
+type JSONResponse struct {
+	// Content is the value to encode. Nil encodes as null.
+	Content any
+	// Status is the status code. Zero means 200 OK.
+	Status int
+	// Header holds extra headers; they replace headers of the same name
+	// already set on the ResponseWriter. Nil means none.
+	Header http.Header
+	// Cookies are added as Set-Cookie headers. Nil means none.
+	Cookies []*http.Cookie
+	// MediaType is the Content-Type, for JSON-based types such as
+	// application/problem+json. Empty means application/json.
+	MediaType string
+	// DisableHTMLEscape writes <, > and & as they are. False (the
+	// default) escapes them as \u003c, \u003e and \u0026, so that JSON
+	// embedded in HTML cannot close a script element.
+	DisableHTMLEscape bool
+	// Encoder, if set, replaces encoding/json: it writes v as JSON to w,
+	// for example encoding/json/v2's MarshalWrite or a faster library.
+	// A trailing newline it writes is removed. DisableHTMLEscape does not
+	// apply to it. Nil means encoding/json.
+	Encoder func(w io.Writer, v any) error
+}
+
+// Validator is implemented by content that can check itself before it is
+// sent. [JSONResponse] calls Validate and fails with its error.
+type Validator interface {
+	Validate() error
+}
+
+var jsonContentType = []string{"application/json"}
+
+// Respond encodes Content and writes the response.
+func (j JSONResponse) Respond(w http.ResponseWriter, r *http.Request) error {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := j.encode(buf); err != nil {
+		return err
+	}
+	contentType := jsonContentType
+	if j.MediaType != "" {
+		contentType = []string{j.MediaType}
+	}
+	h := head{status: j.Status, header: j.Header, cookies: j.Cookies, contentType: contentType}
+	return h.writeBytes(w, r, buf.Bytes())
+}
+
+// encode validates Content and encodes it into buf without a trailing newline.
+func (j JSONResponse) encode(buf *buffer) error {
+	if v, ok := j.Content.(Validator); ok {
+		if err := v.Validate(); err != nil {
+			return fmt.Errorf("respond: validate %T: %w", j.Content, err)
+		}
+	}
+	var err error
+	if j.Encoder != nil {
+		err = j.Encoder(&buf.Buffer, j.Content)
+	} else {
+		buf.enc.SetEscapeHTML(!j.DisableHTMLEscape)
+		err = buf.enc.Encode(j.Content)
+	}
+	if err != nil {
+		return fmt.Errorf("respond: encode JSON: %w", err)
+	}
+	if b := buf.Bytes(); bytes.HasSuffix(b, []byte("\n")) {
+		buf.Truncate(len(b) - 1)
+	}
+	return nil
+}

@@ -1,0 +1,187 @@
+package respond
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// RedirectResponse redirects the client to URL with an empty body.
+//
+// URL is percent-encoded once, as Starlette does: characters that may not
+// appear in a URL (spaces, non-ASCII, controls, quotes) are escaped, and
+// existing %XX escapes are kept, never encoded twice. Because CR and LF
+// are escaped, a URL can never inject a header.
+//
+// Respond fails, writing nothing, when Status is not a redirect status,
+// when URL is empty, when URL resolves to the request's own path and
+// query (the redirect loop of the lesson's pitfalls, caught at run time),
+// or when LocalOnly or AllowedHosts rejects URL.
+type RedirectResponse struct {
+	// URL is the target, absolute or relative to the request.
+	URL string
+	// Status is 301, 302, 303, 307 or 308. Zero means 307 Temporary
+	// Redirect, as in Starlette.
+	Status int
+	// Header holds extra headers; they replace headers of the same name
+	// already set on the ResponseWriter. Nil means none.
+	Header http.Header
+	// Cookies are added as Set-Cookie headers. Nil means none.
+	Cookies []*http.Cookie
+	// LocalOnly accepts only targets on this site: a path such as
+	// "/login" or "next?page=2". Scheme-relative "//host", "/\host" and
+	// absolute URLs are rejected, unless their host is in AllowedHosts.
+	// Set it for a URL built from user input (a "next" parameter) to
+	// prevent open redirects. False (the default) accepts any target.
+	LocalOnly bool
+	// AllowedHosts, if not empty, implies LocalOnly and also accepts
+	// absolute http and https URLs whose host (with port, if any) is in
+	// the list, compared case-insensitively.
+	AllowedHosts []string
+}
+
+// ErrRedirectLoop is returned by [RedirectResponse.Respond] when the
+// target is the request's own path and query.
+var ErrRedirectLoop = errors.New("respond: redirect target is the request's own URL")
+
+// ErrRedirectNotAllowed is returned by [RedirectResponse.Respond] when
+// LocalOnly or AllowedHosts rejects the target.
+var ErrRedirectNotAllowed = errors.New("respond: redirect target is not allowed")
+
+// Respond checks and escapes URL and writes the redirect.
+func (rr RedirectResponse) Respond(w http.ResponseWriter, r *http.Request) error {
+	switch rr.Status {
+	case 0, http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+	default:
+		return fmt.Errorf("respond: %d is not a redirect status (want 301, 302, 303, 307 or 308)", rr.Status)
+	}
+	if rr.URL == "" {
+		return errors.New("respond: redirect URL is empty")
+	}
+	location := EscapeURL(rr.URL)
+	if rr.LocalOnly || len(rr.AllowedHosts) > 0 {
+		if !allowedTarget(location, rr.AllowedHosts) {
+			return fmt.Errorf("%w: %q", ErrRedirectNotAllowed, rr.URL)
+		}
+	}
+	if isSelf(location, r) {
+		return fmt.Errorf("%w: %q", ErrRedirectLoop, rr.URL)
+	}
+	h := head{status: rr.Status, defaultStatus: http.StatusTemporaryRedirect, header: rr.Header, cookies: rr.Cookies}
+	if _, err := h.validate(); err != nil {
+		return err // before Location is set, so a failure leaves w untouched
+	}
+	w.Header()["Location"] = []string{location}
+	return h.writeBytes(w, r, nil)
+}
+
+// EscapeURL percent-encodes the bytes of s that may not appear in a URL:
+// controls, space, non-ASCII and "<>\^`{|}. A '%' that starts a valid
+// %XX escape is kept; any other '%' becomes %25. Escaping an escaped URL
+// changes nothing, and s is returned without copying when nothing needs
+// escaping. [RedirectResponse] uses it for Location.
+func EscapeURL(s string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if needsEscape(s, i) {
+			n++
+		}
+	}
+	if n == 0 {
+		return s
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(len(s) + 2*n)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if needsEscape(s, i) {
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// needsEscape reports whether s[i] must be percent-encoded. It keeps
+// RFC 3986's unreserved and reserved characters and valid escapes.
+func needsEscape(s string, i int) bool {
+	c := s[i]
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return false
+	case c == '%':
+		return i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2])
+	}
+	return !strings.ContainsRune("-._~:/?#[]@!$&'()*+,;=", rune(c))
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// allowedTarget reports whether an escaped target stays on this site or
+// goes to one of hosts.
+func allowedTarget(location string, hosts []string) bool {
+	u, err := url.Parse(location)
+	if err != nil {
+		return false
+	}
+	if u.Scheme == "" && u.Host == "" && u.Opaque == "" {
+		// Browsers read "//host" and "/\host" as another host. EscapeURL
+		// has already turned every backslash into %5C; reject the
+		// scheme-relative form that url.Parse may not see as a host.
+		return !strings.HasPrefix(location, "//")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.User != nil {
+		return false
+	}
+	return slices.ContainsFunc(hosts, func(h string) bool { return strings.EqualFold(h, u.Host) })
+}
+
+// isSelf reports whether an escaped target resolves to the request's own
+// path and query on the same host.
+func isSelf(location string, r *http.Request) bool {
+	// Fast path: an absolute path with no dot segments compares as is.
+	if strings.HasPrefix(location, "/") && !strings.HasPrefix(location, "//") && !strings.Contains(location, "/.") {
+		path, query, _ := strings.Cut(location, "?")
+		query, _, _ = strings.Cut(query, "#")
+		path, _, _ = strings.Cut(path, "#")
+		return samePath(path, r.URL) && query == r.URL.RawQuery
+	}
+	target, err := url.Parse(location)
+	if err != nil {
+		return false
+	}
+	base := *r.URL
+	if base.Host == "" {
+		base.Host = r.Host
+	}
+	if base.Scheme == "" {
+		base.Scheme = "http"
+		if r.TLS != nil {
+			base.Scheme = "https"
+		}
+	}
+	resolved := base.ResolveReference(target)
+	return strings.EqualFold(resolved.Host, base.Host) &&
+		(target.Scheme == "" || strings.EqualFold(resolved.Scheme, base.Scheme)) &&
+		samePath(resolved.EscapedPath(), r.URL) && resolved.RawQuery == r.URL.RawQuery
+}
+
+// samePath compares an escaped path with the request's, ignoring
+// escaping differences such as %7E and ~.
+func samePath(escaped string, u *url.URL) bool {
+	if escaped == u.EscapedPath() {
+		return true
+	}
+	p, err := url.PathUnescape(escaped)
+	return err == nil && p == u.Path
+}

@@ -1,0 +1,170 @@
+package respond
+
+import (
+	"fmt"
+	"net/http"
+	"net/textproto"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// A Responder writes a complete HTTP response to w.
+//
+// Respond does everything that can fail before it writes the first byte,
+// so that a failure can still be answered with an error response. It
+// returns an error if it could not write the response; [HandlerFunc]
+// turns that error into a response or, when the response has already
+// started, aborts it.
+type Responder interface {
+	Respond(w http.ResponseWriter, r *http.Request) error
+}
+
+// Response is a raw response: the body is written as given, with full
+// control over media type, status and headers.
+//
+// A text/* MediaType without a charset parameter gets "; charset=utf-8"
+// appended, as in Starlette. An empty MediaType sets no Content-Type, so
+// net/http detects one from the body (set Header["Content-Type"] to nil
+// to prevent that). Content-Length is always set.
+type Response struct {
+	// Content is the body. Nil means an empty body.
+	Content []byte
+	// MediaType is the Content-Type. Empty means none (see above).
+	MediaType string
+	// Status is the status code. Zero means 200 OK.
+	Status int
+	// Header holds extra headers; they replace headers of the same name
+	// already set on the ResponseWriter. Nil means none.
+	Header http.Header
+	// Cookies are added as Set-Cookie headers. Nil means none.
+	Cookies []*http.Cookie
+}
+
+// Respond writes the response. It fails before writing anything if the
+// status or a cookie is invalid.
+func (resp Response) Respond(w http.ResponseWriter, r *http.Request) error {
+	var contentType []string
+	if resp.MediaType != "" {
+		contentType = []string{withCharset(resp.MediaType)}
+	}
+	h := head{status: resp.Status, header: resp.Header, cookies: resp.Cookies, contentType: contentType}
+	return h.writeBytes(w, r, resp.Content)
+}
+
+// withCharset adds "; charset=utf-8" to a text/* media type that has no
+// charset parameter.
+func withCharset(mediaType string) string {
+	if !strings.HasPrefix(mediaType, "text/") || strings.Contains(strings.ToLower(mediaType), "charset=") {
+		return mediaType
+	}
+	return mediaType + "; charset=utf-8"
+}
+
+// head is what every response writes before its body: the one place
+// where status, headers and cookies are set.
+type head struct {
+	status        int
+	defaultStatus int // used when status is 0; 0 means 200
+	header        http.Header
+	cookies       []*http.Cookie
+	// contentType is the Content-Type value, shared and never modified;
+	// nil leaves Content-Type alone.
+	contentType []string
+}
+
+// validate reports the status to send, or an error if the status or a
+// cookie is invalid. It writes nothing.
+func (h head) validate() (int, error) {
+	status := h.status
+	if status == 0 {
+		status = h.defaultStatus
+		if status == 0 {
+			status = http.StatusOK
+		}
+	}
+	if status < 200 || status > 599 {
+		return 0, fmt.Errorf("respond: invalid status code %d", status)
+	}
+	for _, c := range h.cookies {
+		if c == nil {
+			return 0, fmt.Errorf("respond: nil cookie")
+		}
+		if err := c.Valid(); err != nil {
+			return 0, fmt.Errorf("respond: cookie %q: %w", c.Name, err)
+		}
+	}
+	return status, nil
+}
+
+// write validates the head, then sets Content-Type, the extra headers,
+// cookies and, when length is not negative, Content-Length, and writes
+// the status line. It reports whether a body may follow: not for HEAD
+// requests, nor for 204 and 304 responses. Nothing is written when it
+// fails.
+func (h head) write(w http.ResponseWriter, r *http.Request, length int) (body bool, err error) {
+	status, err := h.validate()
+	if err != nil {
+		return false, err
+	}
+	hdr := w.Header()
+	if h.contentType != nil {
+		hdr["Content-Type"] = h.contentType
+	}
+	h.setHeader(hdr)
+	for _, c := range h.cookies {
+		hdr["Set-Cookie"] = append(hdr["Set-Cookie"], c.String())
+	}
+	bodyAllowed := status != http.StatusNoContent && status != http.StatusNotModified
+	switch {
+	case !bodyAllowed:
+		delete(hdr, "Content-Length")
+	case length >= 0:
+		hdr["Content-Length"] = []string{strconv.Itoa(length)}
+	}
+	w.WriteHeader(status)
+	return bodyAllowed && r.Method != http.MethodHead, nil
+}
+
+// setHeader copies h.header into hdr with canonical keys, replacing
+// values of the same name.
+func (h head) setHeader(hdr http.Header) {
+	for k, v := range h.header {
+		// Clipping makes an append by later middleware copy the slice
+		// instead of writing into the caller's shared backing array.
+		hdr[textproto.CanonicalMIMEHeaderKey(k)] = slices.Clip(v)
+	}
+}
+
+// writeBytes writes the head with Content-Length set, then body.
+func (h head) writeBytes(w http.ResponseWriter, r *http.Request, body []byte) error {
+	send, err := h.write(w, r, len(body))
+	if err != nil || !send {
+		return err
+	}
+	if _, err := w.Write(body); err != nil {
+		return fmt.Errorf("respond: write body: %w", err)
+	}
+	return nil
+}
+
+// writeString writes the head with Content-Length set, then body.
+func (h head) writeString(w http.ResponseWriter, r *http.Request, body string) error {
+	send, err := h.write(w, r, len(body))
+	if err != nil || !send {
+		return err
+	}
+	if _, err := writeString(w, body); err != nil {
+		return fmt.Errorf("respond: write body: %w", err)
+	}
+	return nil
+}
+
+// writeString writes s without copying it when w allows that, as
+// net/http's own ResponseWriter does.
+func writeString(w http.ResponseWriter, s string) (int, error) {
+	if sw, ok := w.(interface{ WriteString(string) (int, error) }); ok {
+		return sw.WriteString(s)
+	}
+	return w.Write([]byte(s))
+}

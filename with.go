@@ -1,0 +1,78 @@
+package respond
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// WithHeader returns a Responder that sets h on the ResponseWriter and
+// then writes resp: FastAPI's "add headers to any response" for any
+// Responder, including ones you did not build. A header that resp sets
+// itself wins. If resp fails, the headers are removed again, so that an
+// error response does not carry them (a Cache-Control meant for the
+// success, say).
+func WithHeader(resp Responder, h http.Header) Responder {
+	return withHeader{resp: resp, header: h}
+}
+
+type withHeader struct {
+	resp   Responder
+	header http.Header
+}
+
+func (wh withHeader) Respond(w http.ResponseWriter, r *http.Request) error {
+	head{header: wh.header}.setHeader(w.Header())
+	err := wh.resp.Respond(w, r)
+	if err != nil {
+		for k := range wh.header {
+			w.Header().Del(k)
+		}
+	}
+	return err
+}
+
+// WithBackground returns a Responder that writes resp, flushes it, and
+// then runs task, like Starlette's background tasks: send the answer
+// first, then do the slow part (send an email, write an audit log).
+//
+// task runs in the handler's goroutine, so it finishes before the handler
+// returns and is never left running; its context keeps the request's
+// values but is not cancelled when the client disconnects. A client of a
+// response without Content-Length (a stream) sees its end only when task
+// returns. task does not run if resp fails.
+func WithBackground(resp Responder, task func(ctx context.Context)) Responder {
+	return withBackground{resp: resp, task: task}
+}
+
+type withBackground struct {
+	resp Responder
+	task func(ctx context.Context)
+}
+
+func (wb withBackground) Respond(w http.ResponseWriter, r *http.Request) error {
+	if err := wb.resp.Respond(w, r); err != nil {
+		return err
+	}
+	_ = http.NewResponseController(w).Flush() // not every writer flushes; the task runs anyway
+	wb.task(context.WithoutCancel(r.Context()))
+	return nil
+}
+
+// DeleteCookie returns a cookie that tells the client to delete c, as
+// Starlette's delete_cookie does: c's name, path and domain (which must
+// match the cookie being deleted), an empty value, Max-Age=0 and an
+// Expires in the past. Add it to a response's Cookies.
+func DeleteCookie(c http.Cookie) *http.Cookie {
+	return &http.Cookie{
+		Name:        c.Name,
+		Path:        c.Path,
+		Domain:      c.Domain,
+		Secure:      c.Secure,
+		HttpOnly:    c.HttpOnly,
+		SameSite:    c.SameSite,
+		Partitioned: c.Partitioned,
+		MaxAge:      -1,
+		Expires:     time.Unix(0, 0),
+	}
+}

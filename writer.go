@@ -1,0 +1,59 @@
+package respond
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+)
+
+// trackingWriter records whether the response has started, so that a
+// later failure aborts the connection instead of writing an error
+// response into the middle of a body. Unwrap lets
+// [http.ResponseController] reach the writer underneath; ReadFrom keeps
+// the server's zero-copy path for files.
+type trackingWriter struct {
+	http.ResponseWriter
+	started bool
+}
+
+func (t *trackingWriter) WriteHeader(code int) {
+	if code >= 200 {
+		t.started = true
+	}
+	t.ResponseWriter.WriteHeader(code)
+}
+
+func (t *trackingWriter) Write(p []byte) (int, error) {
+	t.started = true
+	return t.ResponseWriter.Write(p)
+}
+
+func (t *trackingWriter) WriteString(s string) (int, error) {
+	t.started = true
+	return writeString(t.ResponseWriter, s)
+}
+
+func (t *trackingWriter) ReadFrom(r io.Reader) (int64, error) {
+	t.started = true
+	if rf, ok := t.ResponseWriter.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(writerOnly{t.ResponseWriter}, r)
+}
+
+func (t *trackingWriter) Flush() {
+	t.started = true
+	_ = http.NewResponseController(t.ResponseWriter).Flush()
+}
+
+func (t *trackingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	t.started = true
+	return http.NewResponseController(t.ResponseWriter).Hijack()
+}
+
+func (t *trackingWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
+
+// writerOnly hides every method but Write, so that io.Copy cannot loop
+// back into ReadFrom.
+type writerOnly struct{ io.Writer }
