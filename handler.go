@@ -80,7 +80,8 @@ var errNilResponder = errors.New("respond: handler returned a nil Responder and 
 
 // serve writes the response of f, or resp when f is nil.
 func (a Adapter) serve(w http.ResponseWriter, r *http.Request, f HandlerFunc, resp Responder) {
-	tw := &trackingWriter{ResponseWriter: w}
+	tw := getTrackingWriter(w)
+	defer putTrackingWriter(tw)
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {

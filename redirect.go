@@ -87,7 +87,7 @@ func (rr RedirectResponse) Respond(w http.ResponseWriter, r *http.Request) error
 func EscapeURL(s string) string {
 	n := 0
 	for i := 0; i < len(s); i++ {
-		if needsEscape(s, i) {
+		if !urlByte[s[i]] && needsEscape(s, i) { // urlByte lacks '%': check it fully
 			n++
 		}
 	}
@@ -114,14 +114,21 @@ func EscapeURL(s string) string {
 // RFC 3986's unreserved and reserved characters and valid escapes.
 func needsEscape(s string, i int) bool {
 	c := s[i]
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return false
-	case c == '%':
+	if c == '%' {
 		return i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2])
 	}
-	return !strings.ContainsRune("-._~:/?#[]@!$&'()*+,;=", rune(c))
+	return !urlByte[c]
 }
+
+// urlByte holds the bytes a URL may carry unescaped: RFC 3986's
+// unreserved and reserved characters.
+var urlByte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			strings.IndexByte("-._~:/?#[]@!$&'()*+,;=", byte(c)) >= 0
+	}
+	return t
+}()
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
@@ -149,11 +156,11 @@ func allowedTarget(location string, hosts []string) bool {
 // isSelf reports whether an escaped target resolves to the request's own
 // path and query on the same host.
 func isSelf(location string, r *http.Request) bool {
-	// Fast path: an absolute path with no dot segments compares as is.
-	if strings.HasPrefix(location, "/") && !strings.HasPrefix(location, "//") && !strings.Contains(location, "/.") {
-		path, query, _ := strings.Cut(location, "?")
-		query, _, _ = strings.Cut(query, "#")
-		path, _, _ = strings.Cut(path, "#")
+	// Fast path: an absolute path without dot segments compares as is.
+	if simple, escaped, path, query := splitSimplePath(location); simple {
+		if !escaped {
+			return path == r.URL.Path && query == r.URL.RawQuery // nothing to unescape
+		}
 		return samePath(path, r.URL) && query == r.URL.RawQuery
 	}
 	target, err := url.Parse(location)
@@ -174,6 +181,42 @@ func isSelf(location string, r *http.Request) bool {
 	return strings.EqualFold(resolved.Host, base.Host) &&
 		(target.Scheme == "" || strings.EqualFold(resolved.Scheme, base.Scheme)) &&
 		samePath(resolved.EscapedPath(), r.URL) && resolved.RawQuery == r.URL.RawQuery
+}
+
+// splitSimplePath splits an absolute path such as "/a/b?q=1#f" into
+// path and query in one pass, and reports whether the path holds a
+// %XX escape. simple is false for anything else: "//host", a relative
+// path, a scheme, or a dot segment.
+func splitSimplePath(location string) (simple, escaped bool, path, query string) {
+	if len(location) == 0 || location[0] != '/' || len(location) > 1 && location[1] == '/' {
+		return false, false, "", ""
+	}
+	end, q := len(location), -1
+	for i := 1; i < len(location); i++ {
+		switch location[i] {
+		case '.':
+			if location[i-1] == '/' && q < 0 {
+				return false, false, "", ""
+			}
+		case '%':
+			escaped = escaped || q < 0
+		case '?':
+			if q < 0 && end == len(location) {
+				q = i
+			}
+		case '#':
+			if end == len(location) {
+				end = i
+			}
+		}
+		if end < len(location) {
+			break
+		}
+	}
+	if q < 0 {
+		return true, escaped, location[:end], ""
+	}
+	return true, escaped, location[:q], location[q+1 : end]
 }
 
 // samePath compares an escaped path with the request's, ignoring

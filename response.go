@@ -119,12 +119,18 @@ func (h head) write(w http.ResponseWriter, r *http.Request, length int) (body bo
 	switch {
 	case !bodyAllowed:
 		delete(hdr, "Content-Length")
-	case length >= 0:
+	case length == 0:
+		hdr["Content-Length"] = zeroLength
+	case length > 0:
 		hdr["Content-Length"] = []string{strconv.Itoa(length)}
 	}
 	w.WriteHeader(status)
 	return bodyAllowed && r.Method != http.MethodHead, nil
 }
+
+// zeroLength is shared by every empty body; like every shared value
+// slice here, its capacity equals its length, so an append copies it.
+var zeroLength = []string{"0"}
 
 // setHeader copies h.header into hdr with canonical keys, replacing
 // values of the same name.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 )
 
 // trackingWriter records whether the response has started, so that a
@@ -15,6 +16,21 @@ import (
 type trackingWriter struct {
 	http.ResponseWriter
 	started bool
+}
+
+// trackingWriters are pooled: the adapter needs one per request, and a
+// ResponseWriter must not be used after its handler returns anyway.
+var trackingPool = sync.Pool{New: func() any { return new(trackingWriter) }}
+
+func getTrackingWriter(w http.ResponseWriter) *trackingWriter {
+	t := trackingPool.Get().(*trackingWriter)
+	t.ResponseWriter, t.started = w, false
+	return t
+}
+
+func putTrackingWriter(t *trackingWriter) {
+	t.ResponseWriter = nil
+	trackingPool.Put(t)
 }
 
 func (t *trackingWriter) WriteHeader(code int) {

@@ -1,0 +1,112 @@
+// Package respond gives net/http the response types of FastAPI and
+// Starlette: a handler returns a [JSONResponse], [HTMLResponse],
+// [PlainTextResponse], [FileResponse], [StreamingResponse],
+// [RedirectResponse] or raw [Response], and respond writes it correctly.
+//
+// It works with http.ServeMux and every router, imports only the
+// standard library, and costs no more than the net/http code you would
+// write by hand.
+//
+// # Responders
+//
+// A [Responder] writes a complete response. Every response type is a
+// struct whose zero value works, so a response reads like the lesson it
+// comes from:
+//
+//	respond.JSONResponse{Content: user}                 // 200, application/json
+//	respond.HTMLResponse{Content: page, Status: 404}
+//	respond.RedirectResponse{URL: "/new-path", Status: http.StatusMovedPermanently}
+//
+// Each type has Status (zero means 200 OK, or 307 for a redirect),
+// Header (extra headers, which replace headers of the same name already
+// set on the ResponseWriter) and Cookies ([DeleteCookie] deletes one).
+// One mechanism sets them for every type. Respond never modifies its
+// value, so a package-level response can be served by many goroutines.
+//
+// Everything that can fail happens before the first byte is written:
+// JSON is encoded and templates ([TemplateResponse]) are executed into a
+// pooled buffer, and Content-Length is set from it. An encoding error is
+// therefore a clean error response, never a 200 with half a body. HEAD
+// requests get the headers of GET and no body.
+//
+// JSON is compact, HTML-safe unless [JSONResponse].DisableHTMLEscape is
+// set, and rejects NaN and infinities. Content that implements
+// [Validator] is validated first. [JSONResponse].Encoder plugs in another
+// encoder without a package-level setting.
+//
+// [WithHeader] adds headers to any Responder; [WithBackground] runs a
+// task after the response has been sent, as Starlette's background tasks
+// do.
+//
+// # Handlers and errors
+//
+// A [HandlerFunc] returns its response instead of writing it, and is an
+// [net/http.Handler]:
+//
+//	func getItem(r *http.Request) (respond.Responder, error) {
+//		id, err := strconv.Atoi(r.PathValue("id"))
+//		if err != nil {
+//			return nil, respond.HTTPError{Status: http.StatusUnprocessableEntity, Detail: "id must be an integer"}
+//		}
+//		return respond.JSONResponse{Content: Item{ID: id, Name: "Widget"}}, nil
+//	}
+//
+//	mux.Handle("GET /items/{id}", respond.HandlerFunc(getItem))
+//
+// Errors are answered in one place, the [Adapter]. An [HTTPError], like
+// FastAPI's HTTPException, answers with its status and the body
+// {"detail": ...}; [io/fs.ErrNotExist] becomes 404 and
+// [io/fs.ErrPermission] 403; any other error becomes a 500 whose body
+// says only "Internal Server Error", while the error itself is logged
+// through [log/slog]. An Adapter value chooses another format per mux or
+// per handler, such as RFC 9457 problem details ([ProblemError]).
+//
+// If a response fails after it has started, the Adapter aborts the
+// connection (see [net/http.ErrAbortHandler]) so the client sees an
+// incomplete response, never a truncated body that looks complete.
+//
+// Inside an existing http.HandlerFunc, [Serve] writes a Responder in one
+// line.
+//
+// # Files
+//
+// [FileResponse] serves a file from a path, or a name confined to an
+// [os.Root] or an [io/fs.FS] such as embed.FS, where no name can reach
+// outside the root. It implements RFC 9110 conditional and range
+// requests and sets Content-Disposition per RFC 6266 and RFC 8187
+// ([ContentDisposition]).
+//
+// # Streaming
+//
+// [StreamingResponse] sends a body produced while the response is being
+// written: from an iterator, an io.Reader or a function. Each chunk is
+// flushed to the client, the producer stops when the client leaves, and
+// an error after the first byte aborts the response. [EventSourceResponse]
+// sends server-sent events in the WHATWG format.
+//
+// # Redirects
+//
+// [RedirectResponse] accepts only the redirect statuses 301, 302, 303,
+// 307 and 308, escapes its URL once ([EscapeURL]), and refuses a target
+// equal to the request's own URL ([ErrRedirectLoop]). For a target that
+// comes from user input, set LocalOnly (and AllowedHosts) to prevent open
+// redirects.
+//
+// # Lesson mapping
+//
+// The FastAPI lesson "Custom Responses" maps onto respond so:
+//
+//	JSONResponse(content, status_code, headers)    JSONResponse{Content, Status, Header}
+//	HTMLResponse / response_class=HTMLResponse     HTMLResponse{Content}
+//	PlainTextResponse                              PlainTextResponse{Content}
+//	FileResponse(path, filename, media_type)       FileResponse{Path or Root+Name, Filename, MediaType}
+//	StreamingResponse(generator, media_type)       StreamingResponse with an iterator
+//	RedirectResponse(url, status_code)             RedirectResponse{URL, Status}
+//	Response(content, media_type)                  Response{Content, MediaType}
+//	raise HTTPException(404, "File not found")     return nil, HTTPError{Status: 404, Detail: "File not found"}
+//	response.headers["X-Item-ID"] = ...            Header field, or WithHeader
+//	background=BackgroundTask(...)                 WithBackground
+//
+// The runnable programs under examples/ rebuild every endpoint of the
+// lesson.
+package respond

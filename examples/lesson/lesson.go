@@ -1,0 +1,28 @@
+// Package lesson rebuilds the FastAPI lesson "Custom Responses" with
+// respond: one file per lesson router, each registering its endpoints on
+// an http.ServeMux. The programs examples/app and examples/reports serve
+// them.
+package lesson
+
+import (
+	"net/http"
+)
+
+// App returns a mux with every router of the lesson and an index page.
+func App() *http.ServeMux {
+	mux := http.NewServeMux()
+	Data(mux)
+	Pages(mux)
+	Redirects(mux)
+	Items(mux)
+	Reports(mux)
+	Index(mux, []Link{
+		{"/data", "JSONResponse with custom headers"},
+		{"/hello", "HTMLResponse"},
+		{"/old-path", "RedirectResponse, 301 to /new-path"},
+		{"/login-required", "RedirectResponse, 302 to /auth/login"},
+		{"/items/42", "headers added to a JSON response (try /items/abc for the 422)"},
+		{"/reports/summary.json", "the hands-on JSON summary"},
+	})
+	return mux
+}

@@ -1,0 +1,156 @@
+package respond
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func redirectResult(status int, location string) result {
+	return result{Status: status, Header: http.Header{"Location": {location}, "Content-Length": {"0"}}}
+}
+
+func TestRedirect(t *testing.T) {
+	tests := []struct {
+		name   string
+		resp   RedirectResponse
+		target string // the request, "/" when empty
+		want   result
+	}{
+		{"zero status is 307", RedirectResponse{URL: "/new-path"}, "", redirectResult(307, "/new-path")},
+		{"lesson 301", RedirectResponse{URL: "/new-path", Status: 301}, "/old-path", redirectResult(301, "/new-path")},
+		{"lesson 302", RedirectResponse{URL: "/auth/login", Status: 302}, "/login-required", redirectResult(302, "/auth/login")},
+		{"303", RedirectResponse{URL: "/done", Status: 303}, "", redirectResult(303, "/done")},
+		{"308", RedirectResponse{URL: "/moved", Status: 308}, "", redirectResult(308, "/moved")},
+		{"spaces and non-ASCII escaped once", RedirectResponse{URL: "/a b/café?q=x y"}, "",
+			redirectResult(307, "/a%20b/caf%C3%A9?q=x%20y")},
+		{"existing escapes kept", RedirectResponse{URL: "/a%20b?next=%2Fhome"}, "", redirectResult(307, "/a%20b?next=%2Fhome")},
+		{"stray percent escaped", RedirectResponse{URL: "/100%"}, "", redirectResult(307, "/100%25")},
+		{"CR LF cannot inject a header", RedirectResponse{URL: "/x\r\nSet-Cookie: a=b"}, "",
+			redirectResult(307, "/x%0D%0ASet-Cookie:%20a=b")},
+		{"absolute URL", RedirectResponse{URL: "https://example.com/a?b=c#d"}, "", redirectResult(307, "https://example.com/a?b=c#d")},
+		{"same path other query is not a loop", RedirectResponse{URL: "/login?next=%2F"}, "/login", redirectResult(307, "/login?next=%2F")},
+		{"local only accepts a path", RedirectResponse{URL: "/home", LocalOnly: true}, "", redirectResult(307, "/home")},
+		{"local only accepts a relative path", RedirectResponse{URL: "next?page=2", LocalOnly: true}, "/list/", redirectResult(307, "next?page=2")},
+		{"allowed host", RedirectResponse{URL: "https://Accounts.example.com/login", AllowedHosts: []string{"accounts.example.com"}}, "",
+			redirectResult(307, "https://Accounts.example.com/login")},
+		{"cookies and headers", RedirectResponse{URL: "/", Header: http.Header{"Cache-Control": {"no-store"}}, Cookies: []*http.Cookie{{Name: "a", Value: "1"}}}, "/login",
+			result{Status: 307, Header: http.Header{"Location": {"/"}, "Content-Length": {"0"}, "Cache-Control": {"no-store"}, "Set-Cookie": {"a=1"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			target := tt.target
+			if target == "" {
+				target = "/"
+			}
+			got := record(t, HandlerFunc(func(*http.Request) (Responder, error) { return tt.resp, nil }), httptest.NewRequest("GET", target, nil))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRedirectRejects(t *testing.T) {
+	tests := []struct {
+		name    string
+		resp    RedirectResponse
+		request string
+		want    error // nil: any error
+	}{
+		{"loop to own path", RedirectResponse{URL: "/login"}, "/login", ErrRedirectLoop},
+		{"loop with query", RedirectResponse{URL: "/a?x=1"}, "/a?x=1", ErrRedirectLoop},
+		{"loop ignoring fragment", RedirectResponse{URL: "/a#top"}, "/a", ErrRedirectLoop},
+		{"loop through dot segments", RedirectResponse{URL: "/b/../a"}, "/a", ErrRedirectLoop},
+		{"loop relative", RedirectResponse{URL: "a"}, "/dir/a", ErrRedirectLoop},
+		{"loop through escaping", RedirectResponse{URL: "/%61"}, "/a", ErrRedirectLoop},
+		{"loop absolute same host", RedirectResponse{URL: "http://example.com/a"}, "/a", ErrRedirectLoop},
+		{"local only: absolute", RedirectResponse{URL: "https://evil.example/", LocalOnly: true}, "/", ErrRedirectNotAllowed},
+		{"local only: scheme-relative", RedirectResponse{URL: "//evil.example/", LocalOnly: true}, "/", ErrRedirectNotAllowed},
+		{"local only: javascript", RedirectResponse{URL: "javascript:alert(1)", LocalOnly: true}, "/", ErrRedirectNotAllowed},
+		{"local only: userinfo trick", RedirectResponse{URL: "https://good.example@evil.example/", AllowedHosts: []string{"good.example"}}, "/", ErrRedirectNotAllowed},
+		{"allowed hosts: other host", RedirectResponse{URL: "https://evil.example/", AllowedHosts: []string{"good.example"}}, "/", ErrRedirectNotAllowed},
+		{"allowed hosts: other scheme", RedirectResponse{URL: "ftp://good.example/", AllowedHosts: []string{"good.example"}}, "/", ErrRedirectNotAllowed},
+		{"status 200", RedirectResponse{URL: "/x", Status: 200}, "/", nil},
+		{"status 304", RedirectResponse{URL: "/x", Status: 304}, "/", nil},
+		{"empty URL", RedirectResponse{}, "/", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			err := tt.resp.Respond(rec, httptest.NewRequest("GET", tt.request, nil))
+			if err == nil || tt.want != nil && !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if len(rec.Header()) != 0 || rec.Body.Len() != 0 {
+				t.Errorf("wrote before failing: header %v, body %q", rec.Header(), rec.Body)
+			}
+		})
+	}
+}
+
+// TestRedirectLocalOnlyBackslash checks that "/\host", which browsers read
+// as "//host", is escaped into a harmless path.
+func TestRedirectLocalOnlyBackslash(t *testing.T) {
+	rec := httptest.NewRecorder()
+	err := RedirectResponse{URL: `/\evil.example`, LocalOnly: true}.Respond(rec, httptest.NewRequest("GET", "/", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.Header().Get("Location"); got != "/%5Cevil.example" {
+		t.Errorf("Location = %q, want /%%5Cevil.example", got)
+	}
+}
+
+func TestEscapeURLNoCopy(t *testing.T) {
+	in := "/already/clean?x=%2F"
+	if got := EscapeURL(in); got != in {
+		t.Errorf("EscapeURL(%q) = %q", in, got)
+	}
+	if n := testing.AllocsPerRun(100, func() { EscapeURL(in) }); n != 0 {
+		t.Errorf("EscapeURL allocates %v times for a clean URL", n)
+	}
+}
+
+// FuzzRedirect checks, for any URL, that Respond never panics; that a
+// Location it writes holds no byte a header or URL may not carry and is
+// unchanged by escaping again; and that a LocalOnly redirect, resolved
+// as a browser would, never leaves the site.
+func FuzzRedirect(f *testing.F) {
+	for _, s := range []string{"/new-path", "//evil.com", `/\evil.com`, "/\t/evil.com", "https://x.y/", "/a%2", "%zz", "javascript:x",
+		"/café", "?q=1", "#f", "http:evil.com", "/a/../../b", "\x00", "\r\n", "http://[::1]:80/"} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, target string, localOnly bool) {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "http://site.example/here?q=1", nil)
+		err := RedirectResponse{URL: target, LocalOnly: localOnly}.Respond(rec, req)
+		if err != nil {
+			return
+		}
+		loc := rec.Header().Get("Location")
+		for i := 0; i < len(loc); i++ {
+			if c := loc[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`"<>\^{|}`+"`", c) >= 0 {
+				t.Fatalf("Location %q has byte %q", loc, c)
+			}
+		}
+		if again := EscapeURL(loc); again != loc {
+			t.Fatalf("escaping twice changed %q to %q", loc, again)
+		}
+		if localOnly {
+			u, err := url.Parse(loc)
+			if err != nil {
+				t.Fatalf("LocalOnly accepted unparsable %q", loc)
+			}
+			if got := req.URL.ResolveReference(u); got.Host != "site.example" || got.Scheme != "http" {
+				t.Fatalf("LocalOnly %q resolves to %v, off the site", target, got)
+			}
+		}
+	})
+}
