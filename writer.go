@@ -55,8 +55,14 @@ func (t *trackingWriter) ReadFrom(r io.Reader) (int64, error) {
 	if rf, ok := t.ResponseWriter.(io.ReaderFrom); ok {
 		return rf.ReadFrom(r)
 	}
-	return io.Copy(writerOnly{t.ResponseWriter}, r)
+	buf := copyBufPool.Get().(*[32 << 10]byte)
+	defer copyBufPool.Put(buf)
+	return io.CopyBuffer(writerOnly{t.ResponseWriter}, r, buf[:])
 }
+
+// copyBufPool holds copy buffers for writers without ReadFrom, such as
+// HTTP/2's, so that copying a file does not allocate 32 KiB each time.
+var copyBufPool = sync.Pool{New: func() any { return new([32 << 10]byte) }}
 
 func (t *trackingWriter) Flush() {
 	t.started = true

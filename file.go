@@ -1,0 +1,851 @@
+package respond
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"mime"
+	"net/http"
+	"net/textproto"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FileResponse sends a file: from disk by Path, as Starlette's
+// FileResponse does, or by a Name confined to a Root directory or an FS,
+// which is how a name taken from the request must be served:
+//
+//	respond.FileResponse{Root: exports, Name: r.PathValue("name"), Filename: r.PathValue("name")}
+//
+// Exactly one of Path, Root and FS must be set; Name goes with Root or FS.
+//
+// # Confinement
+//
+// Name is untrusted. It must be a clean, slash-separated relative path
+// ([fs.ValidPath]) of at most 1024 bytes, each element at most 255
+// bytes, without backslashes or NUL bytes (nor colons on Windows); other
+// names are answered as not found without touching the file system.
+// Root ([os.Root]) resolves symbolic links but never outside its
+// directory. FS never follows a symbolic link at all when it implements
+// [fs.ReadLinkFS] (as [os.DirFS] does, whose links could point anywhere):
+// a name with a link in it is not found. Use Root, or FS with a file
+// system that has no links (such as [embed.FS]), for a directory a user
+// can write into; checking links through an FS is not atomic, while
+// Root is. Path is trusted: it is opened as given, following links.
+//
+// Only regular files are served: a directory is never listed, and
+// reading a device or named pipe never blocks the handler (Path and Root
+// open files without blocking; FS checks the type before opening when
+// it implements fs.ReadLinkFS).
+//
+// # Errors
+//
+// Respond opens and checks the file before it writes anything. A file
+// that does not exist, an invalid or escaping name, a directory or
+// other non-regular file yields an error that is an [HTTPError] with
+// status 404 and Detail "File not found" (it also wraps the cause), so
+// the adapter answers {"detail":"File not found"} and never shows the
+// path. A permission error maps to 403 through [AsHTTPError]; other
+// errors, and a FileResponse with no source or more than one, to 500.
+//
+// Once the body has started, a file that is truncated or unreadable
+// makes Respond return an error, which [HandlerFunc] turns into an
+// aborted connection instead of a short body that looks complete. (A
+// file deleted on Unix stays readable while it is open, so it is sent
+// whole, as it was when opened.) A client that disconnects stops the
+// copy at the next write.
+//
+// # Headers
+//
+// Respond sets Content-Type (MediaType, else by the extension of
+// Filename, Name or Path with [mime.TypeByExtension], else sniffed from
+// the first 512 bytes with [http.DetectContentType]; a text/* type
+// without a charset gets "; charset=utf-8"), Content-Length,
+// Content-Disposition when Filename is set or Inline is true (see
+// [ContentDisposition]), Accept-Ranges: bytes, and the validators ETag
+// and Last-Modified, unless the modification time is unknown (zero or
+// the Unix epoch, as for every file of an [embed.FS]) and ETag is empty:
+// then neither is sent, so set ETag or ModTime to let such files be
+// cached. Header and Cookies come last, through the same mechanism as
+// every other response.
+//
+// The default ETag is strong: the modification time in nanoseconds since
+// the Unix epoch and the size, both in hexadecimal, such as
+// "187b1e3a0c8f4e20-400". It changes whenever either changes; a rewrite
+// that keeps both (possible on file systems with coarse timestamps)
+// goes unnoticed, so set ETag to a content hash or version if that
+// matters.
+//
+// # Conditional and range requests
+//
+// Respond follows RFC 9110 sections 13 and 14, as [http.ServeContent]
+// does, evaluating preconditions in the order the RFC gives:
+//   - If-Match (strong comparison) or else If-Unmodified-Since fails with
+//     412 Precondition Failed;
+//   - If-None-Match (weak comparison) or else If-Modified-Since answers
+//     GET and HEAD with 304 Not Modified, carrying ETag, Header and
+//     Cookies but no Content-Type or Content-Length; If-None-Match fails
+//     other methods with 412;
+//   - Range on GET and HEAD, unless If-Range names another version (an
+//     If-Range ETag must match strongly, an If-Range date exactly),
+//     answers 206 Partial Content with Content-Range for one range and a
+//     multipart/byteranges body for several (each part with the
+//     Content-Type and its own Content-Range), with the exact
+//     Content-Length in both cases.
+//
+// A Range with no satisfiable range fails with 416 (Range Not
+// Satisfiable, "Requested Range Not Satisfiable" in net/http) and
+// Content-Range: bytes */size. 412 and 416 are returned
+// as [HTTPError] values, so the adapter writes them like any other
+// error. A Range header that is invalid, uses another unit, lists more
+// than 100 ranges, or has overlapping ranges is ignored and the whole
+// file is sent with 200: RFC 9110 allows that, and it bounds the work of
+// one request by the file's size. Ranges of an empty file are ignored
+// too, and so are ranges when the file is not an [io.Seeker] (some
+// fs.FS files), in which case Accept-Ranges is not sent.
+//
+// HEAD gets the headers GET would get, with the same Content-Length,
+// and no body.
+//
+// # Where it goes around http.ServeContent
+//
+// Respond does not call [http.ServeContent], though it follows the same
+// algorithms, because ServeContent picks and writes the status itself
+// (so 412 and 416 would bypass the adapter, and headers and cookies the
+// shared mechanism), answers 416 for any malformed Range, bounds neither
+// the number of ranges nor overlaps beyond their total size, needs a
+// goroutine and a pipe for multipart bodies, and ignores a failed or
+// short copy, so a truncated file would end the response cleanly. Both
+// treat a zero or Unix-epoch modification time as unknown. Respond
+// copies with [io.Copy] through an [io.LimitedReader], so the server
+// still uses sendfile for an [*os.File].
+//
+// Respond never modifies the FileResponse, so one value can serve many
+// requests at once.
+type FileResponse struct {
+	// Path is a file on disk, opened as given. It must not come from the
+	// request; use Root or FS with Name for that. Empty means Root or FS
+	// is used.
+	Path string
+	// Root is the directory that Name is confined to. Nil means Path or
+	// FS is used.
+	Root *os.Root
+	// FS is the file system that Name is confined to, such as an
+	// [embed.FS] or (*os.Root).FS(). Nil means Path or Root is used.
+	FS fs.FS
+	// Name is the slash-separated name of the file in Root or FS,
+	// usually taken from the request. It must be empty with Path.
+	Name string
+
+	// Filename is the name offered to the client in Content-Disposition.
+	// Empty means no Content-Disposition, unless Inline is set.
+	Filename string
+	// Inline sets the disposition to "inline", asking the browser to
+	// show the file rather than save it. False means "attachment" when
+	// Filename is set.
+	Inline bool
+	// MediaType is the Content-Type. Empty means by extension, else
+	// sniffed (see above).
+	MediaType string
+
+	// ETag replaces the derived entity tag, quoted (`"v1"`), bare (`v1`,
+	// sent quoted) or weak (`W/"v1"`, which If-Range and If-Match never
+	// match). The tag must be visible ASCII other than '"', else Respond
+	// fails. Empty means the derived tag described above. Set it here
+	// rather than in Header, so that conditional requests use it.
+	ETag string
+	// ModTime replaces the file's modification time in Last-Modified,
+	// conditional requests and the derived ETag. Zero means the file's
+	// own.
+	ModTime time.Time
+
+	// Header holds extra headers; they replace headers of the same name
+	// already set on the ResponseWriter and those Respond sets. Nil
+	// means none.
+	Header http.Header
+	// Cookies are added as Set-Cookie headers. Nil means none.
+	Cookies []*http.Cookie
+}
+
+const (
+	// maxNameLength and maxElementLength bound a Name from a client.
+	maxNameLength    = 1024
+	maxElementLength = 255
+	// maxRanges is the largest number of ranges a Range header may list
+	// before it is ignored.
+	maxRanges = 100
+	// sniffLength is how much of the file http.DetectContentType reads.
+	sniffLength = 512
+)
+
+// errFileNotFound answers every failure to find the file.
+var errFileNotFound = HTTPError{Status: http.StatusNotFound, Detail: "File not found"}
+
+var (
+	errInvalidName = fmt.Errorf("invalid name: %w", fs.ErrInvalid)
+	errSymlink     = errors.New("is a symbolic link")
+	errNotRegular  = errors.New("not a regular file")
+)
+
+// notFoundError is a file that is not found, cannot be named, or is not a
+// regular file: it is an HTTPError 404 and it wraps its cause.
+type notFoundError struct {
+	name string
+	err  error
+}
+
+func (e *notFoundError) Error() string {
+	return fmt.Sprintf("respond: file %q not found: %v", e.name, e.err)
+}
+
+func (e *notFoundError) Unwrap() []error { return []error{e.err, errFileNotFound} }
+
+// Respond opens the file, evaluates conditional and range requests and
+// writes the response, as described on [FileResponse].
+func (f FileResponse) Respond(w http.ResponseWriter, r *http.Request) error {
+	file, info, err := f.open()
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	return f.serve(w, r, file, info)
+}
+
+// open opens the file and checks that it is a regular file.
+func (f FileResponse) open() (fs.File, fs.FileInfo, error) {
+	var (
+		file fs.File
+		name string
+		err  error
+	)
+	switch {
+	case f.Path != "" && f.Root == nil && f.FS == nil:
+		if f.Name != "" {
+			return nil, nil, errors.New("respond: FileResponse has both Path and Name; use Filename for the download name")
+		}
+		name = f.Path
+		var of *os.File
+		if of, err = os.OpenFile(f.Path, os.O_RDONLY|openFlags, 0); err == nil {
+			file = of
+		}
+	case f.Root != nil && f.Path == "" && f.FS == nil:
+		name = f.Name
+		if !validName(name) {
+			return nil, nil, &notFoundError{name, errInvalidName}
+		}
+		var of *os.File
+		if of, err = f.Root.OpenFile(name, os.O_RDONLY|openFlags, 0); err == nil {
+			file = of
+		}
+	case f.FS != nil && f.Path == "" && f.Root == nil:
+		name = f.Name
+		if !validName(name) {
+			return nil, nil, &notFoundError{name, errInvalidName}
+		}
+		if err = checkLinks(f.FS, name); err == nil {
+			file, err = f.FS.Open(name)
+		}
+	default:
+		return nil, nil, errors.New("respond: FileResponse needs exactly one of Path, Root and FS")
+	}
+	if err != nil {
+		return nil, nil, openError(name, err)
+	}
+	info, err := file.Stat()
+	if err != nil {
+		file.Close()
+		return nil, nil, fmt.Errorf("respond: stat file %q: %w", name, err)
+	}
+	if !info.Mode().IsRegular() {
+		file.Close()
+		return nil, nil, &notFoundError{name, errNotRegular}
+	}
+	return file, info, nil
+}
+
+// validName reports whether a client-supplied name may be looked up: see
+// "Confinement" on [FileResponse].
+func validName(name string) bool {
+	if len(name) > maxNameLength || !fs.ValidPath(name) || name == "." ||
+		strings.ContainsAny(name, "\\\x00") ||
+		runtime.GOOS == "windows" && strings.ContainsRune(name, ':') {
+		return false
+	}
+	for elem := range strings.SplitSeq(name, "/") {
+		if len(elem) > maxElementLength {
+			return false
+		}
+	}
+	return true
+}
+
+// checkLinks fails if an element of name is a symbolic link in fsys, or
+// if the file is not a regular file. It does nothing for a file system
+// without links.
+func checkLinks(fsys fs.FS, name string) error {
+	lfs, ok := fsys.(fs.ReadLinkFS)
+	if !ok {
+		return nil
+	}
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) && name[i] != '/' {
+			continue
+		}
+		info, err := lfs.Lstat(name[:i])
+		if err != nil {
+			return err
+		}
+		switch mode := info.Mode(); {
+		case mode&fs.ModeSymlink != 0:
+			return errSymlink
+		case i == len(name) && !mode.IsRegular():
+			return errNotRegular // before Open, which would block on a named pipe
+		}
+	}
+	return nil
+}
+
+// openError classifies an error opening name: not found (404) for a
+// missing file and for any name the file system refuses, such as one
+// escaping a Root; the error itself otherwise, so that a permission
+// error maps to 403 and, on Unix, a failing system (too many open
+// files, an I/O error) to 500.
+func openError(name string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("respond: open file %q: %w", name, err)
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrInvalid),
+		errors.Is(err, errSymlink), errors.Is(err, errNotRegular):
+		return &notFoundError{name, err}
+	}
+	if system, refused := classifyErrno(err); system && !refused {
+		return fmt.Errorf("respond: open file %q: %w", name, err)
+	}
+	// What remains is a refusal of the name, not a failing system:
+	// os.Root's "path escapes from parent", a loop of links, a file
+	// used as a directory, or an fs.FS's own checks.
+	return &notFoundError{name, err}
+}
+
+// serve writes the response for the open file.
+func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File, info fs.FileInfo) error {
+	h := head{header: f.Header, cookies: f.Cookies}
+	if _, err := h.validate(); err != nil {
+		return err
+	}
+	size := info.Size()
+	modtime := f.ModTime
+	if modtime.IsZero() {
+		modtime = info.ModTime()
+	}
+	if isZeroTime(modtime) {
+		modtime = time.Time{}
+	}
+	etag, lastModified, err := f.validators(size, modtime)
+	if err != nil {
+		return err
+	}
+
+	switch checkPreconditions(r, etag, modtime) {
+	case preconditionFailed:
+		return HTTPError{Status: http.StatusPreconditionFailed}
+	case notModified:
+		hdr := w.Header()
+		delete(hdr, "Content-Type")
+		if etag != "" {
+			hdr["Etag"] = []string{etag}
+		}
+		h.status = http.StatusNotModified
+		_, err := h.write(w, r, -1)
+		return err
+	}
+
+	seeker, _ := file.(io.Seeker)
+	var ranges []byteRange
+	if seeker != nil && size > 0 && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		if rh := r.Header.Get("Range"); rh != "" && checkIfRange(r, etag, modtime) {
+			var satisfiable bool
+			ranges, satisfiable = parseRange(rh, size)
+			if !satisfiable {
+				return HTTPError{
+					Status: http.StatusRequestedRangeNotSatisfiable,
+					Header: http.Header{"Content-Range": {"bytes */" + strconv.FormatInt(size, 10)}},
+				}
+			}
+		}
+	}
+
+	c := fileCopier{file: file, seeker: seeker}
+	contentType := f.mediaType()
+	if contentType == "" {
+		if contentType, err = c.sniff(); err != nil {
+			return err
+		}
+	}
+
+	// One backing array for four headers saves allocations; each slice
+	// is clipped, so an append elsewhere copies it.
+	values := make([]string, 4)
+	values[0], values[1], values[2], values[3] = etag, lastModified, contentType, "bytes"
+	hdr := w.Header()
+	if etag != "" {
+		hdr["Etag"] = values[0:1:1]
+	}
+	if lastModified != "" {
+		hdr["Last-Modified"] = values[1:2:2]
+	}
+	h.contentType = values[2:3:3]
+	if seeker != nil {
+		hdr["Accept-Ranges"] = values[3:4:4]
+	}
+	if f.Filename != "" || f.Inline {
+		disposition := "attachment"
+		if f.Inline {
+			disposition = "inline"
+		}
+		hdr["Content-Disposition"] = []string{ContentDisposition(disposition, f.Filename)}
+	}
+
+	switch len(ranges) {
+	case 0:
+		h.status = http.StatusOK
+		send, err := h.write(w, r, contentLength(hdr, size))
+		if err != nil || !send {
+			return err
+		}
+		return c.copy(w, 0, size)
+	case 1:
+		ra := ranges[0]
+		hdr["Content-Range"] = []string{ra.contentRange(size)}
+		h.status = http.StatusPartialContent
+		send, err := h.write(w, r, contentLength(hdr, ra.length))
+		if err != nil || !send {
+			return err
+		}
+		return c.copy(w, ra.start, ra.length)
+	}
+	return f.serveMultipart(w, r, h, &c, ranges, size, contentType)
+}
+
+// serveMultipart writes a 206 multipart/byteranges response (RFC 9110,
+// section 14.6), computing its exact length first. The body is laid out
+// as mime/multipart writes it.
+func (f FileResponse) serveMultipart(w http.ResponseWriter, r *http.Request, h head, c *fileCopier, ranges []byteRange, size int64, contentType string) error {
+	boundary := rand.Text()
+	partHeaders := make([]string, len(ranges))
+	length := int64(len("\r\n--" + boundary + "--\r\n"))
+	for i, ra := range ranges {
+		var b strings.Builder
+		if i > 0 {
+			b.WriteString("\r\n")
+		}
+		b.WriteString("--" + boundary + "\r\n")
+		b.WriteString("Content-Range: " + ra.contentRange(size) + "\r\n")
+		b.WriteString("Content-Type: " + contentType + "\r\n\r\n")
+		partHeaders[i] = b.String()
+		length += int64(len(partHeaders[i])) + ra.length
+	}
+	h.status = http.StatusPartialContent
+	h.contentType = []string{"multipart/byteranges; boundary=" + boundary}
+	send, err := h.write(w, r, contentLength(w.Header(), length))
+	if err != nil || !send {
+		return err
+	}
+	for i, ra := range ranges {
+		if _, err := io.WriteString(w, partHeaders[i]); err != nil {
+			return fmt.Errorf("respond: write file: %w", err)
+		}
+		if err := c.copy(w, ra.start, ra.length); err != nil {
+			return err
+		}
+	}
+	if _, err := io.WriteString(w, "\r\n--"+boundary+"--\r\n"); err != nil {
+		return fmt.Errorf("respond: write file: %w", err)
+	}
+	return nil
+}
+
+// contentLength returns n for head.write, or sets Content-Length itself
+// and returns -1 when n does not fit in an int (files over 2 GiB on
+// 32-bit systems).
+func contentLength(hdr http.Header, n int64) int {
+	if n <= math.MaxInt {
+		return int(n)
+	}
+	hdr["Content-Length"] = []string{strconv.FormatInt(n, 10)}
+	return -1
+}
+
+// mediaType returns the Content-Type from MediaType or the extension,
+// or "" if it must be sniffed.
+func (f FileResponse) mediaType() string {
+	if f.MediaType != "" {
+		return withCharset(f.MediaType)
+	}
+	var ext string
+	switch {
+	case f.Filename != "":
+		ext = path.Ext(f.Filename)
+	case f.Path != "":
+		ext = filepath.Ext(f.Path)
+	default:
+		ext = path.Ext(f.Name)
+	}
+	if ext == "" {
+		return ""
+	}
+	return withCharset(mime.TypeByExtension(ext))
+}
+
+// validators returns the ETag and Last-Modified values, or "" for each
+// that is unknown. The ETag is ETag if set, else derived from the
+// modification time and size; both are unknown when the time is.
+func (f FileResponse) validators(size int64, modtime time.Time) (etag, lastModified string, err error) {
+	if f.ETag != "" {
+		if etag, err = quoteETag(f.ETag); err != nil {
+			return "", "", err
+		}
+	}
+	if modtime.IsZero() {
+		return etag, "", nil
+	}
+	if etag != "" {
+		return etag, modtime.UTC().Format(http.TimeFormat), nil
+	}
+	// Both values in one string, to allocate once.
+	var buf [80]byte
+	b := append(buf[:0], '"')
+	b = strconv.AppendUint(b, uint64(modtime.UnixNano()), 16)
+	b = append(b, '-')
+	b = strconv.AppendUint(b, uint64(size), 16)
+	b = append(b, '"')
+	n := len(b)
+	b = modtime.UTC().AppendFormat(b, http.TimeFormat)
+	both := string(b)
+	return both[:n], both[n:], nil
+}
+
+// quoteETag checks an ETag override and quotes it if it is bare.
+func quoteETag(s string) (string, error) {
+	opaque, weak := strings.CutPrefix(s, "W/")
+	quoted := len(opaque) >= 2 && opaque[0] == '"' && opaque[len(opaque)-1] == '"'
+	if quoted {
+		opaque = opaque[1 : len(opaque)-1]
+	}
+	valid := quoted || !weak
+	for i := 0; i < len(opaque) && valid; i++ {
+		valid = isETagChar(opaque[i]) && opaque[i] < 0x80
+	}
+	if !valid {
+		return "", fmt.Errorf("respond: invalid ETag %q", s)
+	}
+	if quoted {
+		return s, nil
+	}
+	return `"` + s + `"`, nil
+}
+
+// isETagChar reports whether c is an etagc (RFC 9110, section 8.8.3).
+func isETagChar(c byte) bool {
+	return c == 0x21 || 0x23 <= c && c <= 0x7e || c >= 0x80
+}
+
+// isZeroTime reports whether t is unknown: zero or the Unix epoch, as in
+// http.ServeContent.
+func isZeroTime(t time.Time) bool {
+	return t.IsZero() || t.Unix() == 0
+}
+
+// fileCopier copies parts of an open file to the response, keeping
+// track of the file offset so that it seeks only when it must.
+type fileCopier struct {
+	file   fs.File
+	seeker io.Seeker // nil if the file cannot seek
+	pos    int64     // the file offset
+	// sniffed holds bytes read for sniffing from a file that cannot
+	// seek back; they are sent before the rest of the file.
+	sniffed []byte
+}
+
+// sniff detects the Content-Type from the first 512 bytes.
+func (c *fileCopier) sniff() (string, error) {
+	buf := make([]byte, sniffLength)
+	n, err := io.ReadFull(c.file, buf)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return "", fmt.Errorf("respond: read file: %w", err)
+	}
+	buf = buf[:n]
+	c.pos = int64(n)
+	if c.seeker == nil {
+		c.sniffed = buf
+	}
+	return http.DetectContentType(buf), nil
+}
+
+
+// copy writes length bytes from offset start. It fails if the file
+// yields fewer bytes, so that a file truncated under a response aborts
+// it.
+func (c *fileCopier) copy(w io.Writer, start, length int64) error {
+	if c.sniffed != nil { // a file that cannot seek: start is 0
+		if int64(len(c.sniffed)) > length { // the file grew since Stat
+			c.sniffed = c.sniffed[:length]
+		}
+		n, err := w.Write(c.sniffed)
+		if err != nil {
+			return fmt.Errorf("respond: write file: %w", err)
+		}
+		length -= int64(n)
+		c.sniffed = nil
+	} else if c.pos != start {
+		if _, err := c.seeker.Seek(start, io.SeekStart); err != nil {
+			return fmt.Errorf("respond: seek file: %w", err)
+		}
+		c.pos = start
+	}
+	if length == 0 {
+		return nil
+	}
+	buf := copyBufPool.Get().(*[32 << 10]byte)
+	defer copyBufPool.Put(buf)
+	// io.CopyBuffer uses w's ReadFrom when it has one, which for a
+	// net/http server and an *os.File behind the LimitedReader is
+	// sendfile; buf serves writers without it, such as HTTP/2's.
+	n, err := io.CopyBuffer(w, &io.LimitedReader{R: c.file, N: length}, buf[:])
+	c.pos += n
+	if err != nil {
+		return fmt.Errorf("respond: send file: %w", err)
+	}
+	if n < length {
+		return fmt.Errorf("respond: send file: %w: file shrank by %d bytes while being sent", io.ErrUnexpectedEOF, length-n)
+	}
+	return nil
+}
+
+// byteRange is a satisfiable range of a file.
+type byteRange struct{ start, length int64 }
+
+// contentRange returns the Content-Range value for r in a file of size
+// bytes.
+func (r byteRange) contentRange(size int64) string {
+	return "bytes " + strconv.FormatInt(r.start, 10) + "-" + strconv.FormatInt(r.start+r.length-1, 10) + "/" + strconv.FormatInt(size, 10)
+}
+
+// parseRange parses a Range header for a file of size bytes (size > 0),
+// following RFC 9110, section 14.1.2. It returns the satisfiable ranges
+// in the order given, and satisfiable false if there are none. It
+// returns no ranges and satisfiable true, meaning the header is ignored
+// and the whole file sent, if the header is malformed, uses a unit other
+// than bytes, lists more than maxRanges ranges, or has ranges that
+// overlap.
+func parseRange(s string, size int64) (ranges []byteRange, satisfiable bool) {
+	unit, set, ok := strings.Cut(s, "=")
+	if !ok || !strings.EqualFold(unit, "bytes") || strings.Count(set, ",") >= maxRanges {
+		return nil, true
+	}
+	specs := 0
+	for spec := range strings.SplitSeq(set, ",") {
+		spec = textproto.TrimString(spec)
+		if spec == "" {
+			continue // empty list elements are allowed (RFC 9110, section 5.6.1.2)
+		}
+		specs++
+		first, last, ok := strings.Cut(spec, "-")
+		if !ok {
+			return nil, true
+		}
+		if first == "" { // suffix-range: the last n bytes
+			n, ok := parseDigits(last)
+			if !ok {
+				return nil, true
+			}
+			if n > 0 {
+				n = min(n, size)
+				ranges = append(ranges, byteRange{size - n, n})
+			}
+			continue
+		}
+		start, ok := parseDigits(first)
+		if !ok {
+			return nil, true
+		}
+		end := int64(math.MaxInt64)
+		if last != "" {
+			if end, ok = parseDigits(last); !ok || end < start {
+				return nil, true
+			}
+		}
+		if start < size {
+			end = min(end, size-1)
+			ranges = append(ranges, byteRange{start, end - start + 1})
+		}
+	}
+	if specs == 0 {
+		return nil, true
+	}
+	if len(ranges) == 0 {
+		return nil, false
+	}
+	if len(ranges) > 1 {
+		sorted := slices.Clone(ranges)
+		slices.SortFunc(sorted, func(a, b byteRange) int { return cmpInt64(a.start, b.start) })
+		for i := 1; i < len(sorted); i++ {
+			if sorted[i-1].start+sorted[i-1].length > sorted[i].start {
+				return nil, true // overlapping ranges
+			}
+		}
+	}
+	return ranges, true
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// parseDigits parses a non-empty string of ASCII digits, saturating at
+// math.MaxInt64 instead of overflowing.
+func parseDigits(s string) (int64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		d := int64(c - '0')
+		if n > (math.MaxInt64-d)/10 {
+			n = math.MaxInt64
+			continue
+		}
+		n = n*10 + d
+	}
+	return n, true
+}
+
+// precondition is the outcome of the conditional request headers.
+type precondition int
+
+const (
+	proceed precondition = iota
+	notModified
+	preconditionFailed
+)
+
+// checkPreconditions evaluates the conditional headers in the order of
+// RFC 9110, section 13.2.2. etag is "" and modtime zero when unknown.
+func checkPreconditions(r *http.Request, etag string, modtime time.Time) precondition {
+	if im := r.Header.Get("If-Match"); im != "" {
+		if !matchETag(im, etag, true) {
+			return preconditionFailed
+		}
+	} else if ius := r.Header.Get("If-Unmodified-Since"); ius != "" && !modtime.IsZero() {
+		if t, err := http.ParseTime(ius); err == nil && modtime.Truncate(time.Second).After(t) {
+			return preconditionFailed
+		}
+	}
+	getOrHead := r.Method == http.MethodGet || r.Method == http.MethodHead
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		if matchETag(inm, etag, false) {
+			if getOrHead {
+				return notModified
+			}
+			return preconditionFailed
+		}
+	} else if ims := r.Header.Get("If-Modified-Since"); ims != "" && getOrHead && !modtime.IsZero() {
+		if t, err := http.ParseTime(ims); err == nil && !modtime.Truncate(time.Second).After(t) {
+			return notModified
+		}
+	}
+	return proceed
+}
+
+// checkIfRange reports whether a Range header applies: true when there
+// is no If-Range, or when it names the current version (RFC 9110,
+// section 13.1.5).
+func checkIfRange(r *http.Request, etag string, modtime time.Time) bool {
+	ir := r.Header.Get("If-Range")
+	if ir == "" {
+		return true
+	}
+	if tag, _ := scanETag(ir); tag != "" {
+		return strongMatch(tag, etag)
+	}
+	t, err := http.ParseTime(ir)
+	return err == nil && !modtime.IsZero() && t.Unix() == modtime.Unix()
+}
+
+// matchETag reports whether the list header (If-Match or If-None-Match)
+// matches etag, using the strong or weak comparison. "*" matches any
+// existing file.
+func matchETag(header, etag string, strong bool) bool {
+	for {
+		header = textproto.TrimString(header)
+		if header == "" {
+			return false
+		}
+		if header[0] == ',' {
+			header = header[1:]
+			continue
+		}
+		if header[0] == '*' {
+			return true
+		}
+		tag, remain := scanETag(header)
+		if tag == "" {
+			return false
+		}
+		if strong && strongMatch(tag, etag) || !strong && weakMatch(tag, etag) {
+			return true
+		}
+		header = remain
+	}
+}
+
+// scanETag returns the entity-tag at the start of s and the rest of s,
+// or "" if s does not start with one.
+func scanETag(s string) (etag, remain string) {
+	s = textproto.TrimString(s)
+	start := 0
+	if strings.HasPrefix(s, "W/") {
+		start = 2
+	}
+	if len(s)-start < 2 || s[start] != '"' {
+		return "", ""
+	}
+	for i := start + 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			return s[:i+1], s[i+1:]
+		case !isETagChar(c):
+			return "", ""
+		}
+	}
+	return "", ""
+}
+
+// strongMatch compares two entity-tags strongly: equal and not weak.
+func strongMatch(a, b string) bool {
+	return a == b && a != "" && a[0] == '"'
+}
+
+// weakMatch compares two entity-tags weakly: equal but for W/.
+func weakMatch(a, b string) bool {
+	return b != "" && strings.TrimPrefix(a, "W/") == strings.TrimPrefix(b, "W/")
+}
