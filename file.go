@@ -591,7 +591,6 @@ func (c *fileCopier) sniff() (string, error) {
 	return http.DetectContentType(buf), nil
 }
 
-
 // copy writes length bytes from offset start. It fails if the file
 // yields fewer bytes, so that a file truncated under a response aborts
 // it.

@@ -6,19 +6,24 @@ package lesson
 
 import (
 	"net/http"
+
+	"github.com/go-respond/respond"
 )
 
-// App returns a mux with every router of the lesson and an index page.
-func App() *http.ServeMux {
+// App returns a mux with every router of the lesson and an index page,
+// serving downloads from exports (see [Exports]).
+func App(exports respond.FileResponse) *http.ServeMux {
 	mux := http.NewServeMux()
 	Data(mux)
 	Pages(mux)
+	Exports(mux, exports)
 	Redirects(mux)
 	Items(mux)
 	Reports(mux)
 	Index(mux, []Link{
 		{"/data", "JSONResponse with custom headers"},
 		{"/hello", "HTMLResponse"},
+		{"/exports/report-2026-q1.csv", "FileResponse, a download confined to the exports folder"},
 		{"/old-path", "RedirectResponse, 301 to /new-path"},
 		{"/login-required", "RedirectResponse, 302 to /auth/login"},
 		{"/items/42", "headers added to a JSON response (try /items/abc for the 422)"},

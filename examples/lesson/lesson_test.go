@@ -2,12 +2,16 @@ package lesson_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/go-respond/respond"
 	"github.com/go-respond/respond/examples/lesson"
 	"github.com/google/go-cmp/cmp"
 )
@@ -51,7 +55,7 @@ func get(t *testing.T, srv *httptest.Server, path string, headers ...string) res
 }
 
 func TestLessonEndpoints(t *testing.T) {
-	srv := httptest.NewServer(lesson.App())
+	srv := httptest.NewServer(lesson.App(lesson.SampleExports()))
 	defer srv.Close()
 
 	tests := []struct {
@@ -93,7 +97,7 @@ func TestLessonEndpoints(t *testing.T) {
 }
 
 func TestLessonPages(t *testing.T) {
-	srv := httptest.NewServer(lesson.App())
+	srv := httptest.NewServer(lesson.App(lesson.SampleExports()))
 	defer srv.Close()
 	for _, tt := range []struct{ path, contains string }{
 		{"/hello", "<h1>Hello from FastAPI</h1>"},
@@ -106,5 +110,134 @@ func TestLessonPages(t *testing.T) {
 				t.Errorf("GET %s = %d %v, body lacks %q:\n%s", tt.path, got.Status, got.Header, tt.contains, got.Body)
 			}
 		})
+	}
+}
+
+// do sends a request with headers to srv and returns the status, the
+// named response headers and the body.
+func do(t *testing.T, srv *httptest.Server, method, path string, reqHeader http.Header, headers ...string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = reqHeader
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", method, path, err)
+	}
+	got := response{Status: res.StatusCode, Header: http.Header{}, Body: string(raw)}
+	for _, k := range headers {
+		if v := res.Header.Values(k); v != nil {
+			got.Header[http.CanonicalHeaderKey(k)] = v
+		}
+	}
+	return got
+}
+
+const sampleReport = "id,product,sales,revenue\n1,Widget,1200,11988.00\n2,Gadget,450,20250.00\n3,Doohickey,800,7200.00\n"
+
+func TestLessonExports(t *testing.T) {
+	srv := httptest.NewServer(lesson.App(lesson.SampleExports()))
+	defer srv.Close()
+	first := do(t, srv, "GET", "/exports/report-2026-q1.csv", nil, "Etag")
+	etag := first.Header.Get("Etag")
+	if etag == "" {
+		t.Fatal("no ETag on the sample download")
+	}
+	size := fmt.Sprint(len(sampleReport))
+	notFound := response{404, http.Header{"Content-Type": {"application/json"}}, `{"detail":"File not found"}`}
+	hdrs := []string{"Content-Type", "Content-Disposition", "Content-Length", "Content-Range", "Accept-Ranges"}
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		header http.Header
+		want   response
+	}{
+		{"download", "GET", "/exports/report-2026-q1.csv", nil, response{200, http.Header{
+			"Content-Type":        {"application/octet-stream"},
+			"Content-Disposition": {`attachment; filename="report-2026-q1.csv"`},
+			"Content-Length":      {size},
+			"Accept-Ranges":       {"bytes"},
+		}, sampleReport}},
+		{"non-ASCII name", "GET", "/exports/clients-%C3%A9t%C3%A9.csv", nil, response{200, http.Header{
+			"Content-Type":        {"application/octet-stream"},
+			"Content-Disposition": {`attachment; filename="clients-_t_.csv"; filename*=UTF-8''clients-%C3%A9t%C3%A9.csv`},
+			"Content-Length":      {"27"},
+			"Accept-Ranges":       {"bytes"},
+		}, "Prénom,Ville\nZoë,Zürich\n"}},
+		{"HEAD", "HEAD", "/exports/report-2026-q1.csv", nil, response{200, http.Header{
+			"Content-Type":        {"application/octet-stream"},
+			"Content-Disposition": {`attachment; filename="report-2026-q1.csv"`},
+			"Content-Length":      {size},
+			"Accept-Ranges":       {"bytes"},
+		}, ""}},
+		{"range", "GET", "/exports/report-2026-q1.csv", http.Header{"Range": {"bytes=0-9"}}, response{206, http.Header{
+			"Content-Type":        {"application/octet-stream"},
+			"Content-Disposition": {`attachment; filename="report-2026-q1.csv"`},
+			"Content-Length":      {"10"},
+			"Content-Range":       {"bytes 0-9/" + size},
+			"Accept-Ranges":       {"bytes"},
+		}, sampleReport[:10]}},
+		{"not modified", "GET", "/exports/report-2026-q1.csv", http.Header{"If-None-Match": {etag}}, response{304, http.Header{}, ""}},
+		{"missing", "GET", "/exports/nope.csv", nil, notFound},
+		{"traversal", "GET", "/exports/..%2F..%2Fgo.mod", nil, notFound},
+		{"backslash", "GET", "/exports/..%5C..%5Cgo.mod", nil, notFound},
+		{"absolute", "GET", "/exports/%2Fetc%2Fpasswd", nil, notFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := hdrs
+			if tt.want.Status == 404 {
+				h = []string{"Content-Type"}
+			}
+			got := do(t, srv, tt.method, tt.path, tt.header, h...)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestLessonExportsSymlink serves a real folder, as -exports does, with a
+// symbolic link to a secret outside it: the link is never followed out.
+func TestLessonExportsSymlink(t *testing.T) {
+	dir := t.TempDir()
+	exports := filepath.Join(dir, "exports")
+	secret := filepath.Join(dir, "secret.txt")
+	if err := os.Mkdir(exports, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(secret, []byte("SECRET"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(exports, "ok.txt"), []byte("ok"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(exports, "link.txt")); err != nil {
+		t.Skipf("symlinks unsupported: %v", err)
+	}
+	root, err := os.OpenRoot(exports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	srv := httptest.NewServer(lesson.App(respond.FileResponse{Root: root}))
+	defer srv.Close()
+	for path, want := range map[string]response{
+		"/exports/ok.txt":          {200, http.Header{}, "ok"},
+		"/exports/link.txt":        {404, http.Header{}, `{"detail":"File not found"}`},
+		"/exports/..%2Fsecret.txt": {404, http.Header{}, `{"detail":"File not found"}`},
+	} {
+		got := do(t, srv, "GET", path, nil)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("GET %s mismatch (-want +got):\n%s", path, diff)
+		}
 	}
 }
