@@ -1,0 +1,326 @@
+package respond
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Event is one server-sent event. [EventSourceResponse] writes it in the
+// event stream format of the WHATWG HTML standard
+// (https://html.spec.whatwg.org/multipage/server-sent-events.html):
+// comment lines, then the event, id and retry fields, then one data
+// field per line of data, then a blank line that ends the event.
+//
+//	event: price
+//	id: 42
+//	data: {"sku":"W-1","price":9.99}
+//
+// No value can add a field or an event: data and comments are split
+// into lines, each sent with its own field name, and Event and ID, which
+// must be single lines, are rejected with [ErrInvalidEvent] when they
+// contain CR, LF or NUL.
+//
+// The client dispatches an event that has Data, JSON or Event set, even
+// with empty data. One with only ID, Retry and Comment dispatches
+// nothing: it sets the last event ID or the reconnection time, or is a
+// comment. The zero Event is a blank line, which the client ignores.
+type Event struct {
+	// Data is the event's data, sent as one "data:" field per line. Lines
+	// may end in CRLF, CR or LF; the client receives them joined with LF
+	// (so "a\r\nb" arrives as "a\nb"). Empty means empty data.
+	Data string
+	// JSON, if not nil, is sent as the data, encoded as compact JSON with
+	// <, > and & escaped, as [JSONResponse] does. Data must then be empty.
+	JSON any
+	// Event is the event type (the "event:" field), which picks the
+	// client's listener. Empty means none: the client dispatches a
+	// "message" event.
+	Event string
+	// ID is the event ID (the "id:" field). The client sends the last one
+	// it received back as the Last-Event-ID header when it reconnects.
+	// Empty means none.
+	ID string
+	// Retry is the client's reconnection time (the "retry:" field), in
+	// whole milliseconds. Zero means none; it must not be negative.
+	Retry time.Duration
+	// Comment is sent as comment lines (": comment"), one per line, which
+	// clients ignore. Empty means none.
+	Comment string
+}
+
+// ErrInvalidEvent is returned, wrapped, when an [Event] cannot be sent:
+// its Event or ID contains CR, LF or NUL, its Retry is negative, or it
+// has both Data and JSON.
+var ErrInvalidEvent = errors.New("respond: invalid event")
+
+// EventSourceResponse writes server-sent events, as sse-starlette's
+// EventSourceResponse does: the response that a browser's EventSource
+// reads, in the WHATWG event stream format (see [Event]). The events
+// come from exactly one of Seq, Seq2 and Func; Respond fails, writing
+// nothing, when none or more than one is set.
+//
+// It sets Content-Type "text/event-stream", "Cache-Control: no-cache" and
+// "X-Accel-Buffering: no", and flushes every event to the client at
+// once. Every PingInterval, if nothing has been sent since the last
+// one, it sends a comment, ": ping", which keeps proxies and clients
+// from closing an idle connection.
+//
+// As for a [StreamingResponse], the status line and headers are sent
+// with the first event, comment or ping. An error or panic of the
+// producer before then becomes a normal error response through the
+// adapter (which an EventSource treats as final: it does not reconnect).
+// To open the stream at once, send a comment or a Retry first. After the
+// first byte, an error aborts the response: the client sees the stream
+// break, never a clean end, and an EventSource reconnects.
+//
+// The producer runs in the handler's goroutine; each send returns once
+// its event has been written and flushed. Pings are written by a timer
+// between sends. When the client disconnects or a write (a ping's too)
+// fails, the next send fails and Func's context is canceled; the
+// producer must then return. No goroutine outlives Respond.
+//
+// A HEAD request, or a Status of 204 or 304, gets the headers only: the
+// producer is not run.
+type EventSourceResponse struct {
+	// Seq yields the events. yield returns false when the client has
+	// gone or a write failed. The request's Last-Event-ID header, when
+	// the client reconnects, is r.Header.Get("Last-Event-ID").
+	Seq iter.Seq[Event]
+	// Seq2 is Seq for a producer that can fail: it yields an event and a
+	// nil error, or an error (with an event that is ignored) that ends
+	// the stream as described above.
+	Seq2 iter.Seq2[Event, error]
+	// Func sends the events by calling send, which fails when the event
+	// is invalid, when the client has gone or when a write failed. ctx is
+	// the request's context, also canceled when the stream fails;
+	// lastEventID is the request's Last-Event-ID header, empty on a first
+	// connection. send may be called from several goroutines, but not
+	// after Func returns. Func's error ends the stream as described
+	// above.
+	Func func(ctx context.Context, lastEventID string, send func(Event) error) error
+
+	// Status is the status code. Zero means 200 OK.
+	Status int
+	// Header holds extra headers; they replace headers of the same name
+	// already set on the ResponseWriter, and the defaults above. Nil
+	// means none.
+	Header http.Header
+	// Cookies are added as Set-Cookie headers. Nil means none.
+	Cookies []*http.Cookie
+
+	// PingInterval is the period of the ping comments, which are sent
+	// only when nothing else has been sent since the last one, so a
+	// stream is never silent for two intervals. Zero means
+	// [DefaultPingInterval], 15 seconds as in sse-starlette; negative
+	// means no pings.
+	PingInterval time.Duration
+	// WriteTimeout, if positive, is the longest a single write may take;
+	// see [StreamingResponse].WriteTimeout. Zero means no limit per
+	// write.
+	WriteTimeout time.Duration
+}
+
+// DefaultPingInterval is the PingInterval of an [EventSourceResponse]
+// whose PingInterval is zero.
+const DefaultPingInterval = 15 * time.Second
+
+var (
+	errNoEventSource    = errors.New("respond: EventSourceResponse has no event source (set Seq, Seq2 or Func)")
+	errManyEventSources = errors.New("respond: EventSourceResponse has more than one event source (set one of Seq, Seq2 and Func)")
+
+	sseContentType = []string{"text/event-stream"}
+	sseDefaults    = http.Header{"Cache-Control": {"no-cache"}, "X-Accel-Buffering": {"no"}}
+	pingComment    = []byte(": ping\n\n")
+)
+
+// eventProducer is the form every event source is run in.
+type eventProducer func(ctx context.Context, lastEventID string, send func(Event) error) error
+
+// Respond runs the producer and writes the events as described on
+// [EventSourceResponse].
+func (e EventSourceResponse) Respond(w http.ResponseWriter, r *http.Request) error {
+	produce, err := e.producer()
+	if err != nil {
+		return err
+	}
+	h := head{status: e.Status, header: e.Header, cookies: e.Cookies, contentType: sseContentType}
+	sw, body, err := newStreamWriter(w, r, h, sseDefaults, e.WriteTimeout, 0)
+	if err != nil || !body {
+		return err
+	}
+	ctx, cancel := context.WithCancelCause(r.Context())
+	defer cancel(nil)
+	sw.locked = true // send may be called from several goroutines, and pings write too
+	sw.onFail = cancel
+	ping := e.PingInterval
+	if ping == 0 {
+		ping = DefaultPingInterval
+	}
+	if ping > 0 {
+		sw.startPings(ping, pingComment)
+	}
+	defer sw.stop()
+
+	var buf []byte // guarded by sw.mu
+	send := func(ev Event) error {
+		if ev.JSON != nil {
+			// Encode outside the lock: a MarshalJSON method is user code.
+			out := getBuffer()
+			defer putBuffer(out)
+			b, err := appendEvent(out.AvailableBuffer(), ev)
+			if err != nil {
+				return err
+			}
+			sw.mu.Lock()
+			defer sw.mu.Unlock()
+			return sw.writeLocked(b)
+		}
+		sw.mu.Lock()
+		defer sw.mu.Unlock()
+		b, err := appendEvent(buf[:0], ev)
+		if err != nil {
+			return err
+		}
+		if cap(b) <= maxPooledBuffer {
+			buf = b
+		}
+		return sw.writeLocked(b)
+	}
+	return sw.finish(produce(ctx, r.Header.Get("Last-Event-ID"), send))
+}
+
+// producer returns the one event source as an eventProducer.
+func (e EventSourceResponse) producer() (eventProducer, error) {
+	n := 0
+	for _, set := range []bool{e.Seq != nil, e.Seq2 != nil, e.Func != nil} {
+		if set {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return nil, errNoEventSource
+	case n > 1:
+		return nil, errManyEventSources
+	case e.Func != nil:
+		return e.Func, nil
+	case e.Seq != nil:
+		seq := e.Seq
+		return func(_ context.Context, _ string, send func(Event) error) error {
+			for ev := range seq {
+				if err := send(ev); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, nil
+	}
+	seq2 := e.Seq2
+	return func(_ context.Context, _ string, send func(Event) error) error {
+		for ev, err := range seq2 {
+			if err != nil {
+				return err
+			}
+			if err := send(ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
+}
+
+// appendEvent appends ev to b in the event stream format. It appends
+// nothing if ev is invalid.
+func appendEvent(b []byte, ev Event) ([]byte, error) {
+	if !singleLine(ev.Event) {
+		return b, fmt.Errorf("%w: event type %q contains CR, LF or NUL", ErrInvalidEvent, ev.Event)
+	}
+	if !singleLine(ev.ID) {
+		return b, fmt.Errorf("%w: id %q contains CR, LF or NUL", ErrInvalidEvent, ev.ID)
+	}
+	if ev.Retry < 0 {
+		return b, fmt.Errorf("%w: negative retry %v", ErrInvalidEvent, ev.Retry)
+	}
+	var data []byte
+	if ev.JSON != nil {
+		if ev.Data != "" {
+			return b, fmt.Errorf("%w: both Data and JSON are set", ErrInvalidEvent)
+		}
+		scratch := getBuffer()
+		defer putBuffer(scratch)
+		scratch.enc.SetEscapeHTML(true)
+		if err := scratch.enc.Encode(ev.JSON); err != nil {
+			return b, fmt.Errorf("respond: encode JSON event data: %w", err)
+		}
+		data = scratch.Bytes()
+		data = data[:len(data)-1] // Encode's newline
+	}
+	if ev.Comment != "" {
+		b = appendLines(b, "", ev.Comment)
+	}
+	if ev.Event != "" {
+		b = appendLines(b, "event", ev.Event)
+	}
+	if ev.ID != "" {
+		b = appendLines(b, "id", ev.ID)
+	}
+	if ev.Retry > 0 {
+		b = append(b, "retry: "...)
+		b = strconv.AppendInt(b, ev.Retry.Milliseconds(), 10)
+		b = append(b, '\n')
+	}
+	switch {
+	case data != nil:
+		b = appendLines(b, "data", data)
+	case ev.Data != "" || ev.Event != "":
+		b = appendLines(b, "data", ev.Data)
+	}
+	return append(b, '\n'), nil
+}
+
+// singleLine reports whether s has no CR, LF or NUL.
+func singleLine(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\r' || c == '\n' || c == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// appendLines appends s as one "name: line" per line of s, where lines
+// end in CRLF, CR or LF. An empty line is written as "name:".
+func appendLines[S string | []byte](b []byte, name string, s S) []byte {
+	for {
+		end := -1
+		for i := 0; i < len(s); i++ {
+			if s[i] == '\n' || s[i] == '\r' {
+				end = i
+				break
+			}
+		}
+		line := s
+		if end >= 0 {
+			line = s[:end]
+		}
+		b = append(b, name...)
+		b = append(b, ':')
+		if len(line) > 0 {
+			b = append(b, ' ')
+			b = append(b, line...)
+		}
+		b = append(b, '\n')
+		if end < 0 {
+			return b
+		}
+		if s[end] == '\r' && end+1 < len(s) && s[end+1] == '\n' {
+			end++
+		}
+		s = s[end+1:]
+	}
+}

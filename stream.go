@@ -1,0 +1,612 @@
+package respond
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// StreamingResponse writes a body that is produced while the response is
+// being sent, like Starlette's StreamingResponse: a generated CSV file, a
+// proxied download, the output of a long computation. The body comes
+// from exactly one of Seq, Seq2, Reader and Func; Respond fails, writing
+// nothing, when none or more than one is set.
+//
+// The response has no Content-Length, so HTTP/1.1 sends it chunked. It
+// sets "X-Accel-Buffering: no", which tells nginx and similar proxies not
+// to hold the stream back. Each chunk is flushed to the client as soon as
+// it has been written, by the Flush method that [http.ResponseController]
+// would use: that of the server's ResponseWriter, found under any
+// middleware wrapper that has an Unwrap method. FlushInterval trades that
+// latency for throughput.
+//
+// The status line and headers are sent together with the first chunk,
+// not before. An error (or a panic) of the producer before its first
+// chunk therefore leaves the response untouched, and [HandlerFunc] or
+// [Adapter] answers it with a normal error response: return an
+// [HTTPError] from the producer to choose the status. A zero-length
+// chunk sends the headers, and anything buffered, at once.
+//
+// After the first chunk there is no way to tell the client about an
+// error in the body: Respond then flushes what the producer made, and
+// returns the error; the adapter logs it and aborts the connection (see
+// [http.ErrAbortHandler]), so the client sees an incomplete response (a
+// chunked body without its terminating chunk; Go's client reports
+// [io.ErrUnexpectedEOF]), never a clean end. A caller of Respond other
+// than the adapter must do the same.
+//
+// The producer runs in the handler's goroutine and should stop when the
+// request's context is done. Respond helps it: before each chunk it
+// checks the context, so when the client disconnects an iterator's yield
+// returns false and Func's next Write fails, and the producer stops at
+// its next step. No goroutine outlives Respond.
+//
+// A HEAD request, or a Status of 204 or 304, gets the headers only: the
+// producer is not run (and a Reader is closed unread).
+//
+// Respond does not modify the StreamingResponse. A value whose source
+// can be run more than once (an iterator over a slice, say, but not a
+// Reader) can therefore be served by many goroutines at once.
+type StreamingResponse struct {
+	// Seq yields the body in chunks. A chunk is written before yield
+	// returns, so the producer may reuse its memory for the next one.
+	// yield returns false when the client has gone or a write failed.
+	Seq iter.Seq[[]byte]
+	// Seq2 is Seq for a producer that can fail: it yields a chunk and a
+	// nil error, or an error (with a chunk that is ignored) after which
+	// the body ends as described above.
+	Seq2 iter.Seq2[[]byte, error]
+	// Reader is read until io.EOF, and each read is sent as one chunk.
+	// If it is also an io.Closer, Respond closes it before it returns,
+	// and as soon as the request's context is done, which interrupts a
+	// Read blocked on a pipe or a network connection (hide Close, as in
+	// struct{ io.Reader }{r}, to keep it open). A Reader can be sent
+	// only once.
+	Reader io.Reader
+	// Func writes the body to w. Every Write is sent as one chunk, and
+	// fails once the client has gone; Func must then return. w must not
+	// be used after Func returns, nor by several goroutines at once.
+	// Func's error, or else the first write error, ends the body as
+	// described above.
+	Func func(w io.Writer) error
+
+	// MediaType is the Content-Type. A text/* type without a charset
+	// parameter gets "; charset=utf-8", as in Starlette. Empty means
+	// none: net/http then detects one from the first chunk.
+	MediaType string
+	// Status is the status code. Zero means 200 OK.
+	Status int
+	// Header holds extra headers; they replace headers of the same name
+	// already set on the ResponseWriter, and the default
+	// X-Accel-Buffering. Nil means none.
+	Header http.Header
+	// Cookies are added as Set-Cookie headers. Nil means none.
+	Cookies []*http.Cookie
+
+	// FlushInterval, if positive, coalesces small chunks: the first
+	// chunk is flushed at once, and after it a chunk is flushed no later
+	// than FlushInterval after it was written, together with every chunk
+	// written in the meantime. Between flushes, net/http sends its
+	// buffer whenever it fills (a few KiB). Zero (the default) flushes
+	// every chunk.
+	FlushInterval time.Duration
+	// WriteTimeout, if positive, is the longest a single write and flush
+	// may take: a client that stops reading for longer fails the stream
+	// instead of holding the producer forever. It sets the connection's
+	// write deadline before each write with
+	// [http.ResponseController.SetWriteDeadline], which replaces the
+	// server's WriteTimeout for this response, so a long stream can
+	// outlive it. Zero means no limit per write (the server's
+	// WriteTimeout, if any, still bounds the whole response).
+	WriteTimeout time.Duration
+}
+
+var (
+	errNoStreamSource    = errors.New("respond: StreamingResponse has no body source (set Seq, Seq2, Reader or Func)")
+	errManyStreamSources = errors.New("respond: StreamingResponse has more than one body source (set one of Seq, Seq2, Reader and Func)")
+	streamDefaults       = http.Header{"X-Accel-Buffering": {"no"}}
+)
+
+// Respond runs the producer and writes the response as described on
+// [StreamingResponse].
+func (s StreamingResponse) Respond(w http.ResponseWriter, r *http.Request) error {
+	if s.Reader != nil {
+		if c, ok := s.Reader.(io.Closer); ok {
+			defer closeOnDone(r.Context(), c)()
+		}
+	}
+	n := 0
+	for _, set := range []bool{s.Seq != nil, s.Seq2 != nil, s.Reader != nil, s.Func != nil} {
+		if set {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return errNoStreamSource
+	case n > 1:
+		return errManyStreamSources
+	}
+	var contentType []string
+	if s.MediaType != "" {
+		contentType = []string{withCharset(s.MediaType)}
+	}
+	h := head{status: s.Status, header: s.Header, cookies: s.Cookies, contentType: contentType}
+	sw, body, err := newStreamWriter(w, r, h, streamDefaults, s.WriteTimeout, s.FlushInterval)
+	if err != nil || !body {
+		return err
+	}
+	defer sw.stop()
+
+	switch {
+	case s.Seq != nil:
+		s.Seq(sw.yield) // it keeps returning false once it has
+	case s.Seq2 != nil:
+		for chunk, perr := range s.Seq2 {
+			if perr != nil {
+				err = perr
+				break
+			}
+			if sw.write(chunk) != nil {
+				break
+			}
+		}
+	case s.Reader != nil:
+		err = sw.readFrom(s.Reader)
+	default:
+		err = s.Func(funcWriter{sw})
+	}
+	return sw.finish(err)
+}
+
+// closeOnDone closes c when ctx is done, and returns a function that
+// closes c if that has not happened yet, or else waits until it has.
+func closeOnDone(ctx context.Context, c io.Closer) func() {
+	closed := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(closed)
+		c.Close()
+	})
+	return func() {
+		if stop() {
+			c.Close()
+		} else {
+			<-closed
+		}
+	}
+}
+
+// bodyAllowed reports whether a response with status to r has a body.
+// It agrees with [head.write].
+func bodyAllowed(status int, r *http.Request) bool {
+	return status != http.StatusNoContent && status != http.StatusNotModified && r.Method != http.MethodHead
+}
+
+// streamWriter writes the chunks of a stream: the head together with
+// the first chunk, then each chunk followed by a flush or, when
+// coalescing, a flush at most every interval. It can also send a ping
+// every interval in which nothing else was written.
+//
+// Unless locked is set, a streamWriter is used by one goroutine only.
+// With it, mu serializes the writers, the timers' callbacks and stop.
+type streamWriter struct {
+	w        http.ResponseWriter
+	r        *http.Request
+	rc       http.ResponseController // for SetWriteDeadline
+	flusher  flusher
+	head     head
+	defaults http.Header
+	ctx      context.Context // the request's; checked before each chunk
+	timeout  time.Duration
+	started  bool
+	halted   bool  // stop was called: nothing more is written
+	err      error // the first write error; every later write returns it
+	fast     bool  // started, not locked, no timeout, not halted, no error
+	yield    func([]byte) bool
+
+	locked bool // set before first use when interval > 0, pings, or several writers
+	mu     sync.Mutex
+	timers sync.WaitGroup // timer callbacks that are armed or running
+
+	// Coalescing, when interval > 0.
+	interval   time.Duration
+	flushTimer *time.Timer
+	pending    bool // bytes written since the last flush; flushTimer is armed
+
+	// Pings, when ping > 0.
+	ping      time.Duration
+	pingMsg   []byte
+	pingTimer *time.Timer
+	wrote     bool        // something was written since the last tick
+	onFail    func(error) // called with the first write error, if not nil
+}
+
+// errStreamEnded is returned by a write after the stream has ended.
+var errStreamEnded = errors.New("respond: write after the stream ended")
+
+// newStreamWriter validates h and returns a streamWriter for a body, or,
+// when the response has no body (HEAD, 204, 304), writes the head at once
+// and reports body false. It fails before writing anything if h is
+// invalid.
+func newStreamWriter(w http.ResponseWriter, r *http.Request, h head, defaults http.Header, timeout, interval time.Duration) (sw *streamWriter, body bool, err error) {
+	status, err := h.validate()
+	if err != nil {
+		return nil, false, err
+	}
+	sw = &streamWriter{
+		w:        w,
+		r:        r,
+		rc:       *http.NewResponseController(w),
+		flusher:  flusherOf(w),
+		head:     h,
+		defaults: defaults,
+		ctx:      r.Context(),
+		timeout:  timeout,
+		interval: interval,
+		locked:   interval > 0,
+	}
+	sw.yield = sw.yielder()
+	if !bodyAllowed(status, r) {
+		return nil, false, sw.start()
+	}
+	return sw, true, nil
+}
+
+// startPings writes msg every ping, unless something else has been
+// written since the last tick. The streamWriter must be locked.
+func (sw *streamWriter) startPings(ping time.Duration, msg []byte) {
+	sw.mu.Lock()
+	defer sw.mu.Unlock()
+	sw.ping, sw.pingMsg = ping, msg
+	sw.timers.Add(1)
+	sw.pingTimer = time.AfterFunc(ping, sw.pingIfIdle)
+}
+
+// start writes the head: the defaults, then what h sets, which may
+// replace them.
+func (sw *streamWriter) start() error {
+	sw.started = true
+	hdr := sw.w.Header()
+	for k, v := range sw.defaults {
+		hdr[k] = v
+	}
+	_, err := sw.head.write(sw.w, sw.r, -1)
+	sw.fast = err == nil && !sw.locked && sw.timeout <= 0
+	if tw, ok := sw.w.(*trackingWriter); ok && tw.started {
+		// The adapter now knows that the response has started, and its
+		// writer has nothing more to do: write to the one it wraps.
+		sw.w = tw.ResponseWriter
+		sw.rc = *http.NewResponseController(sw.w)
+		sw.flusher = flusherOf(sw.w)
+	}
+	return err
+}
+
+// flusher flushes a ResponseWriter.
+type flusher struct {
+	fe interface{ FlushError() error }
+	f  http.Flusher
+}
+
+// flusherOf finds the Flush method of w as [http.ResponseController]
+// does: the first of FlushError and Flush along the chain of Unwrap
+// methods. Finding it once per response rather than once per chunk
+// saves a type switch that costs more than the rest of a chunk's
+// overhead. A writer that cannot flush gets a flusher that does
+// nothing.
+func flusherOf(w http.ResponseWriter) flusher {
+	for {
+		switch t := w.(type) {
+		case interface{ FlushError() error }:
+			return flusher{fe: t}
+		case http.Flusher:
+			return flusher{f: t}
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = t.Unwrap()
+		default:
+			return flusher{}
+		}
+	}
+}
+
+// flush flushes, reporting the error of FlushError.
+func (f flusher) flush() error {
+	switch {
+	case f.fe != nil:
+		return f.fe.FlushError()
+	case f.f != nil:
+		f.f.Flush()
+	}
+	return nil
+}
+
+// write sends p as one chunk: it checks that the client is still there,
+// writes the head before the first chunk, then writes and flushes p. A
+// zero-length p flushes at once, even when coalescing.
+func (sw *streamWriter) write(p []byte) error {
+	if !sw.fast {
+		return sw.writeSlow(p)
+	}
+	if sw.yield(p) {
+		return nil
+	}
+	return sw.err
+}
+
+// yielder returns the function that an iterator's chunks are given to:
+// write, reporting success, with the common case (the head is out,
+// nothing failed, no lock, no timeout) written out in it, so that a
+// small chunk costs as few calls as the net/http code it replaces.
+func (sw *streamWriter) yielder() func([]byte) bool {
+	return func(p []byte) bool {
+		if !sw.fast {
+			return sw.writeSlow(p) == nil
+		}
+		if sw.ctx.Err() != nil { // cheaper than receiving from Done
+			sw.fail(sw.stopped())
+			return false
+		}
+		if len(p) > 0 {
+			if _, err := sw.w.Write(p); err != nil {
+				sw.fail(fmt.Errorf("respond: write stream: %w", err))
+				return false
+			}
+		}
+		if sw.flusher.fe != nil {
+			if err := sw.flusher.fe.FlushError(); err != nil {
+				sw.fail(fmt.Errorf("respond: flush stream: %w", err))
+				return false
+			}
+		} else if sw.flusher.f != nil {
+			sw.flusher.f.Flush()
+		}
+		return true
+	}
+}
+
+// writeSlow is write for every case but the common one.
+func (sw *streamWriter) writeSlow(p []byte) error {
+	if sw.locked {
+		sw.mu.Lock()
+		defer sw.mu.Unlock() // a panicking ResponseWriter must not leave it locked for stop
+	}
+	return sw.writeLocked(p)
+}
+
+// writeLocked is write for a caller that holds mu, if it is needed.
+func (sw *streamWriter) writeLocked(p []byte) error {
+	if sw.halted {
+		return errStreamEnded
+	}
+	if sw.err != nil {
+		return sw.err
+	}
+	if sw.ctx.Err() != nil {
+		return sw.fail(sw.stopped())
+	}
+	sw.wrote = true
+	sw.deadline()
+	var err error
+	switch {
+	case !sw.started:
+		if err = sw.start(); err == nil {
+			err = sw.writeFlush(p) // the first chunk goes out at once
+		}
+	case sw.interval <= 0:
+		err = sw.writeFlush(p)
+	case len(p) == 0:
+		err = sw.flushPending()
+	default:
+		err = sw.writeOnly(p)
+		if err == nil && !sw.pending {
+			sw.pending = true
+			sw.timers.Add(1)
+			if sw.flushTimer == nil {
+				sw.flushTimer = time.AfterFunc(sw.interval, sw.timedFlush)
+			} else {
+				sw.flushTimer.Reset(sw.interval)
+			}
+		}
+	}
+	if err != nil {
+		return sw.fail(err)
+	}
+	return nil
+}
+
+// fail records err as the stream's failure and reports it to onFail.
+func (sw *streamWriter) fail(err error) error {
+	sw.err, sw.fast = err, false
+	if sw.onFail != nil {
+		sw.onFail(err)
+	}
+	return err
+}
+
+// stopped returns the error for a stream whose client has gone.
+func (sw *streamWriter) stopped() error {
+	return fmt.Errorf("respond: stream stopped: %w", context.Cause(sw.ctx))
+}
+
+// writeFlush writes p and flushes it.
+func (sw *streamWriter) writeFlush(p []byte) error {
+	if err := sw.writeOnly(p); err != nil {
+		return err
+	}
+	return sw.flush()
+}
+
+// writeOnly writes p.
+func (sw *streamWriter) writeOnly(p []byte) error {
+	if len(p) == 0 {
+		return nil
+	}
+	if _, err := sw.w.Write(p); err != nil {
+		return fmt.Errorf("respond: write stream: %w", err)
+	}
+	return nil
+}
+
+// flush flushes what has been written. A ResponseWriter that cannot
+// flush is not an error: the body still arrives, only later.
+func (sw *streamWriter) flush() error {
+	if err := sw.flusher.flush(); err != nil {
+		return fmt.Errorf("respond: flush stream: %w", err)
+	}
+	return nil
+}
+
+// deadline sets the write deadline for the next write and flush, if
+// there is a timeout. It turns itself off on a ResponseWriter without
+// deadlines.
+func (sw *streamWriter) deadline() {
+	if sw.timeout <= 0 {
+		return
+	}
+	if err := sw.rc.SetWriteDeadline(time.Now().Add(sw.timeout)); errors.Is(err, http.ErrNotSupported) {
+		sw.timeout = 0
+	}
+}
+
+// flushPending flushes now and disarms the flush timer. mu must be held.
+func (sw *streamWriter) flushPending() error {
+	if sw.pending {
+		sw.pending = false
+		if sw.flushTimer.Stop() {
+			sw.timers.Done()
+		}
+	}
+	return sw.flush()
+}
+
+// timedFlush is the flush timer's callback: it flushes what has been
+// written since the last flush.
+func (sw *streamWriter) timedFlush() {
+	defer sw.timers.Done()
+	sw.mu.Lock()
+	defer sw.mu.Unlock()
+	if !sw.pending || sw.halted {
+		return
+	}
+	sw.pending = false
+	if sw.err == nil {
+		sw.deadline()
+		if err := sw.flush(); err != nil {
+			sw.fail(err)
+		}
+	}
+}
+
+// pingIfIdle is the ping timer's callback: it writes the ping if
+// nothing has been written since the last tick, and arms the timer for
+// the next tick. (Checking a flag, rather than reading the clock on
+// every write, keeps writes cheap.)
+func (sw *streamWriter) pingIfIdle() {
+	defer sw.timers.Done()
+	sw.mu.Lock()
+	defer sw.mu.Unlock()
+	if sw.halted || sw.err != nil {
+		return
+	}
+	if !sw.wrote && sw.writeLocked(sw.pingMsg) != nil {
+		return
+	}
+	sw.wrote = false
+	sw.timers.Add(1)
+	sw.pingTimer.Reset(sw.ping)
+}
+
+// stop stops the timers and waits for a callback that is running, so
+// that nothing touches the ResponseWriter, and nothing is left running,
+// once it returns; later writes fail. It may be called more than once.
+func (sw *streamWriter) stop() {
+	if !sw.locked {
+		sw.halted, sw.fast = true, false
+		return
+	}
+	sw.mu.Lock()
+	if !sw.halted {
+		sw.halted = true
+		if sw.pending && sw.flushTimer.Stop() {
+			sw.timers.Done()
+		}
+		if sw.pingTimer != nil && sw.pingTimer.Stop() {
+			sw.timers.Done()
+		}
+	}
+	sw.mu.Unlock()
+	sw.timers.Wait()
+}
+
+// finish ends the stream after the producer has returned err. A body
+// that failed before the first chunk returns the error with nothing
+// written; an empty body writes the head. After the first chunk, what
+// has been written is flushed, so that the client receives every byte
+// the producer made, and the error is returned for the adapter to abort
+// the response.
+func (sw *streamWriter) finish(err error) error {
+	sw.stop()
+	switch {
+	case sw.err != nil:
+		err = sw.err // writing failed or the client has gone: that is why the producer stopped
+	case err == nil:
+	case sw.r.Context().Err() != nil:
+		err = sw.stopped() // the producer noticed first
+	default:
+		err = fmt.Errorf("respond: stream producer: %w", err)
+	}
+	if !sw.started {
+		if err != nil {
+			return err
+		}
+		return sw.start()
+	}
+	if sw.err == nil && sw.r.Context().Err() == nil && (err != nil || sw.interval > 0) {
+		// Send what was written before an error, or the coalesced tail.
+		sw.deadline()
+		if ferr := sw.flush(); err == nil && ferr != nil {
+			err = ferr
+		}
+	}
+	return err
+}
+
+// readBufPool holds the buffers that a Reader is read into.
+var readBufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// readFrom sends what r returns, one chunk per read, until io.EOF.
+func (sw *streamWriter) readFrom(r io.Reader) error {
+	bp := readBufPool.Get().(*[]byte)
+	defer readBufPool.Put(bp)
+	buf := *bp
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			if werr := sw.write(buf[:n]); werr != nil {
+				return werr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// funcWriter is the io.Writer that Func writes to.
+type funcWriter struct{ sw *streamWriter }
+
+// Write sends p as one chunk.
+func (fw funcWriter) Write(p []byte) (int, error) {
+	if err := fw.sw.write(p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}

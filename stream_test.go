@@ -1,0 +1,695 @@
+package respond
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// A producer makes a body: it calls emit for each chunk and stops when
+// emit fails. It is turned into each kind of StreamingResponse source by
+// sources, so that every test runs against all of them.
+type producer func(emit func(string) error) error
+
+var errStopped = errors.New("test: yield returned false")
+
+// sources returns p as a StreamingResponse of each source kind. Each
+// call builds fresh responses, because a Reader can be sent only once.
+// The Reader is the read side of a pipe that p writes from a goroutine
+// of its own, which ends when the pipe is closed. An iter.Seq cannot
+// fail, so the "Seq" source drops p's error: use failingSources for
+// tests of errors.
+func sources(p producer) map[string]func() StreamingResponse {
+	return map[string]func() StreamingResponse{
+		"Seq": func() StreamingResponse {
+			return StreamingResponse{Seq: func(yield func([]byte) bool) {
+				p(func(s string) error {
+					if !yield([]byte(s)) {
+						return errStopped
+					}
+					return nil
+				})
+			}}
+		},
+		"Seq2": func() StreamingResponse {
+			return StreamingResponse{Seq2: func(yield func([]byte, error) bool) {
+				err := p(func(s string) error {
+					if !yield([]byte(s), nil) {
+						return errStopped
+					}
+					return nil
+				})
+				if err != nil && err != errStopped {
+					yield(nil, err)
+				}
+			}}
+		},
+		"Reader": func() StreamingResponse {
+			pr, pw := io.Pipe()
+			go func() {
+				pw.CloseWithError(p(func(s string) error {
+					_, err := io.WriteString(pw, s)
+					return err
+				}))
+			}()
+			return StreamingResponse{Reader: pr}
+		},
+		"Func": func() StreamingResponse {
+			return StreamingResponse{Func: func(w io.Writer) error {
+				return p(func(s string) error {
+					_, err := io.WriteString(w, s)
+					return err
+				})
+			}}
+		},
+	}
+}
+
+// failingSources is sources without "Seq", which cannot report an error.
+func failingSources(p producer) map[string]func() StreamingResponse {
+	m := sources(p)
+	delete(m, "Seq")
+	return m
+}
+
+// chunks returns a producer that emits each of cs, then returns err.
+func chunks(err error, cs ...string) producer {
+	return func(emit func(string) error) error {
+		for _, c := range cs {
+			if e := emit(c); e != nil {
+				return e
+			}
+		}
+		return err
+	}
+}
+
+// streamHandler serves the response that build returns.
+func streamHandler(build func() StreamingResponse, edit func(*StreamingResponse)) HandlerFunc {
+	return func(*http.Request) (Responder, error) {
+		resp := build()
+		if edit != nil {
+			edit(&resp)
+		}
+		return resp, nil
+	}
+}
+
+// checkGoroutines fails the test if, once the test and its cleanups
+// are done, more goroutines are running than when it started. Call it
+// first, so that its cleanup runs last.
+func checkGoroutines(t *testing.T) {
+	t.Helper()
+	base := runtime.NumGoroutine()
+	t.Cleanup(func() {
+		deadline := time.Now().Add(5 * time.Second)
+		for runtime.NumGoroutine() > base {
+			if time.Now().After(deadline) {
+				buf := make([]byte, 1<<20)
+				t.Errorf("%d goroutines left behind (was %d):\n%s", runtime.NumGoroutine(), base, buf[:runtime.Stack(buf, true)])
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	})
+}
+
+// newServer starts a server for h whose client gives up after 10 s, so
+// that a missing flush fails the test instead of hanging it.
+func newServer(t *testing.T, h http.Handler) (*httptest.Server, *http.Client) {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	client := srv.Client()
+	client.Timeout = 10 * time.Second
+	t.Cleanup(client.CloseIdleConnections)
+	return srv, client
+}
+
+// syncBuffer is a log destination that the test may read while a
+// handler writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestStreamingResponse checks what each source writes, through the
+// adapter as a user would: headers, body, and the errors that happen
+// before the first byte and so become normal error responses.
+func TestStreamingResponse(t *testing.T) {
+	csvHeader := http.Header{"Content-Type": {"text/csv; charset=utf-8"}, "X-Accel-Buffering": {"no"}}
+	tests := []struct {
+		name string
+		p    producer
+		fail bool // p fails, so the Seq source, which cannot, is left out
+		edit func(*StreamingResponse)
+		want result
+	}{
+		{
+			name: "chunks make the body",
+			p:    chunks(nil, "id,name\n", "1,Widget\n", "2,Gadget\n"),
+			want: result{Status: 200, Header: csvHeader, Body: "id,name\n1,Widget\n2,Gadget\n"},
+		},
+		{
+			name: "zero-length chunks only flush",
+			p:    chunks(nil, "", "a", "", "b"),
+			want: result{Status: 200, Header: csvHeader, Body: "ab"},
+		},
+		{
+			name: "empty body still sends the head",
+			p:    chunks(nil),
+			want: result{Status: 200, Header: csvHeader},
+		},
+		{
+			name: "status, headers and cookies",
+			p:    chunks(nil, "x"),
+			edit: func(s *StreamingResponse) {
+				s.Status = http.StatusCreated
+				s.MediaType = "application/octet-stream"
+				s.Header = http.Header{"x-accel-buffering": {"yes"}, "X-Export": {"1"}}
+				s.Cookies = []*http.Cookie{{Name: "seen", Value: "1"}}
+			},
+			want: result{Status: 201, Header: http.Header{
+				"Content-Type":      {"application/octet-stream"},
+				"X-Accel-Buffering": {"yes"},
+				"X-Export":          {"1"},
+				"Set-Cookie":        {"seen=1"},
+			}, Body: "x"},
+		},
+		{
+			name: "charset already given is kept",
+			p:    chunks(nil, "x"),
+			edit: func(s *StreamingResponse) { s.MediaType = "text/plain; charset=latin1" },
+			want: result{Status: 200, Header: http.Header{"Content-Type": {"text/plain; charset=latin1"}, "X-Accel-Buffering": {"no"}}, Body: "x"},
+		},
+		{
+			name: "coalescing keeps every byte",
+			p:    chunks(nil, "a", "b", "c"),
+			edit: func(s *StreamingResponse) { s.FlushInterval = time.Hour },
+			want: result{Status: 200, Header: csvHeader, Body: "abc"},
+		},
+		{
+			name: "error before the first chunk is a clean 500",
+			p:    chunks(errors.New("db down")),
+			fail: true,
+			want: jsonResult(500, `{"detail":"Internal Server Error"}`),
+		},
+		{
+			name: "HTTPError before the first chunk answers as itself",
+			p:    chunks(HTTPError{Status: 404, Detail: "no such report"}),
+			fail: true,
+			want: jsonResult(404, `{"detail":"no such report"}`),
+		},
+		{
+			name: "invalid status fails before the producer runs",
+			p:    chunks(nil, "x"),
+			edit: func(s *StreamingResponse) { s.Status = 99 },
+			want: jsonResult(500, `{"detail":"Internal Server Error"}`),
+		},
+		{
+			name: "no source",
+			p:    chunks(nil),
+			edit: func(s *StreamingResponse) { *s = StreamingResponse{} },
+			want: jsonResult(500, `{"detail":"Internal Server Error"}`),
+		},
+		{
+			name: "two sources",
+			p:    chunks(nil, "x"),
+			edit: func(s *StreamingResponse) {
+				s.Func = func(io.Writer) error { return nil }
+				s.Seq = func(func([]byte) bool) {}
+			},
+			want: jsonResult(500, `{"detail":"Internal Server Error"}`),
+		},
+	}
+	for _, tt := range tests {
+		srcs := sources(tt.p)
+		if tt.fail {
+			srcs = failingSources(tt.p)
+		}
+		for kind, build := range srcs {
+			t.Run(tt.name+"/"+kind, func(t *testing.T) {
+				h := streamHandler(build, func(s *StreamingResponse) {
+					s.MediaType = "text/csv"
+					if tt.edit != nil {
+						tt.edit(s)
+					}
+				})
+				got := record(t, quiet.Handler(h), httptest.NewRequest(http.MethodGet, "/export.csv", nil))
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("mismatch (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
+// TestStreamingResponsePanicBeforeFirstChunk checks that a producer's
+// panic before its first chunk becomes a clean 500, logged with the
+// panic value.
+func TestStreamingResponsePanicBeforeFirstChunk(t *testing.T) {
+	var logs syncBuffer
+	a := Adapter{Logger: slogTo(&logs)}
+	h := a.Handler(func(*http.Request) (Responder, error) {
+		return StreamingResponse{Seq: func(func([]byte) bool) { panic("generator raised") }}, nil
+	})
+	got := record(t, h, httptest.NewRequest(http.MethodGet, "/", nil))
+	if diff := cmp.Diff(jsonResult(500, `{"detail":"Internal Server Error"}`), got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(logs.String(), "generator raised") {
+		t.Errorf("panic not logged; log:\n%s", logs.String())
+	}
+}
+
+// TestStreamFlushes checks over a real connection that each chunk
+// reaches the client while the producer is still blocked, for every
+// source, with and without coalescing, and behind a middleware wrapper
+// that hides Flush but has Unwrap.
+func TestStreamFlushes(t *testing.T) {
+	variants := []struct {
+		name     string
+		interval time.Duration
+		wrap     bool
+	}{
+		{name: "each chunk"},
+		{name: "coalescing", interval: 20 * time.Millisecond},
+		{name: "behind middleware", wrap: true},
+	}
+	for _, v := range variants {
+		for kind := range sources(nil) {
+			t.Run(v.name+"/"+kind, func(t *testing.T) {
+				checkGoroutines(t)
+				step := make(chan struct{})
+				p := func(emit func(string) error) error {
+					for _, c := range []string{"first\n", "second\n", "third\n"} {
+						if err := emit(c); err != nil {
+							return err
+						}
+						<-step // blocked until the client has read c
+					}
+					return nil
+				}
+				var h http.Handler = streamHandler(sources(p)[kind], func(s *StreamingResponse) { s.FlushInterval = v.interval })
+				if v.wrap {
+					h = middleware(h)
+				}
+				srv, client := newServer(t, h)
+				res, err := client.Get(srv.URL)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer res.Body.Close()
+				br := bufio.NewReader(res.Body)
+				for _, want := range []string{"first\n", "second\n", "third\n"} {
+					line, err := br.ReadString('\n')
+					if err != nil || line != want {
+						t.Fatalf("read while the producer is blocked: %q, %v; want %q", line, err, want)
+					}
+					step <- struct{}{}
+				}
+				if rest, err := io.ReadAll(br); err != nil || len(rest) > 0 {
+					t.Errorf("end of body: %q, %v; want a clean end", rest, err)
+				}
+				if got := res.Header.Get("X-Accel-Buffering"); got != "no" {
+					t.Errorf("X-Accel-Buffering = %q, want no", got)
+				}
+				if res.ContentLength != -1 || !slices.Equal(res.TransferEncoding, []string{"chunked"}) {
+					t.Errorf("ContentLength %d, TransferEncoding %q; want -1, chunked", res.ContentLength, res.TransferEncoding)
+				}
+			})
+		}
+	}
+}
+
+// middleware wraps the ResponseWriter the way logging middleware does:
+// Flush is hidden, Unwrap reaches the writer underneath.
+func middleware(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(wrapper{w}, r)
+	})
+}
+
+type wrapper struct{ w http.ResponseWriter }
+
+func (w wrapper) Header() http.Header         { return w.w.Header() }
+func (w wrapper) Write(p []byte) (int, error) { return w.w.Write(p) }
+func (w wrapper) WriteHeader(code int)        { w.w.WriteHeader(code) }
+func (w wrapper) Unwrap() http.ResponseWriter { return w.w }
+
+// TestStreamClientDisconnect checks that when the client leaves, a
+// producer that never looks at the context stops at its next step, and
+// that no goroutine is left behind.
+func TestStreamClientDisconnect(t *testing.T) {
+	for kind := range sources(nil) {
+		t.Run(kind, func(t *testing.T) {
+			checkGoroutines(t)
+			stopped := make(chan error, 1)
+			var steps atomic.Int64
+			p := func(emit func(string) error) error {
+				for {
+					steps.Add(1)
+					if err := emit("tick\n"); err != nil {
+						stopped <- err
+						return err
+					}
+					time.Sleep(time.Millisecond)
+				}
+			}
+			srv, client := newServer(t, streamHandler(sources(p)[kind], nil))
+			ctx, cancel := context.WithCancel(context.Background())
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+			res, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if line, err := bufio.NewReader(res.Body).ReadString('\n'); line != "tick\n" {
+				t.Fatalf("first chunk %q, %v", line, err)
+			}
+			cancel() // the client leaves
+			res.Body.Close()
+			select {
+			case err := <-stopped:
+				t.Logf("producer stopped after %d steps: %v", steps.Load(), err)
+			case <-time.After(5 * time.Second):
+				t.Fatalf("producer still running after the client left (%d steps)", steps.Load())
+			}
+		})
+	}
+}
+
+// TestStreamReaderClosedOnDisconnect checks that a Read blocked on a
+// pipe is interrupted when the client leaves, by closing the Reader.
+func TestStreamReaderClosedOnDisconnect(t *testing.T) {
+	checkGoroutines(t)
+	pr, pw := io.Pipe()
+	returned := make(chan error, 1)
+	srv, client := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		returned <- StreamingResponse{Reader: pr}.Respond(w, r)
+	}))
+	go io.WriteString(pw, "first\n") // then nothing: Read blocks
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if line, err := bufio.NewReader(res.Body).ReadString('\n'); line != "first\n" {
+		t.Fatalf("first chunk %q, %v", line, err)
+	}
+	cancel()
+	res.Body.Close()
+	select {
+	case err := <-returned:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Respond = %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Respond still blocked in Read after the client left")
+	}
+	if _, err := io.WriteString(pw, "more"); !errors.Is(err, io.ErrClosedPipe) {
+		t.Errorf("write to the pipe after the client left: %v, want io.ErrClosedPipe", err)
+	}
+}
+
+// TestStreamErrorAfterFirstByte checks over a real connection that an
+// error or panic after the first chunk gives the client everything sent
+// so far and then io.ErrUnexpectedEOF, never a clean end, and that the
+// failure is logged.
+func TestStreamErrorAfterFirstByte(t *testing.T) {
+	type failure struct {
+		name string
+		p    producer
+	}
+	failures := []failure{
+		{"error", chunks(errors.New("generator raised"), "id,name\n", "1,Widget\n")},
+	}
+	for _, f := range failures {
+		for kind, build := range failingSources(f.p) {
+			for _, interval := range []time.Duration{0, time.Hour} {
+				t.Run(fmt.Sprintf("%s/%s/interval=%v", f.name, kind, interval), func(t *testing.T) {
+					testAbort(t, streamHandler(build, func(s *StreamingResponse) { s.FlushInterval = interval }), "id,name\n1,Widget\n", "generator raised")
+				})
+			}
+		}
+	}
+	t.Run("panic", func(t *testing.T) {
+		testAbort(t, func(*http.Request) (Responder, error) {
+			return StreamingResponse{Seq: func(yield func([]byte) bool) {
+				yield([]byte("id,name\n"))
+				panic("generator raised")
+			}}, nil
+		}, "id,name\n", "generator raised")
+	})
+}
+
+// testAbort serves f and checks that the client receives body and then
+// io.ErrUnexpectedEOF, and that the log mentions logged.
+func testAbort(t *testing.T, f HandlerFunc, body, logged string) {
+	t.Helper()
+	checkGoroutines(t)
+	var logs syncBuffer
+	srv, client := newServer(t, Adapter{Logger: slogTo(&logs)}.Handler(f))
+	res, err := client.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	got, err := io.ReadAll(res.Body)
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("read body: %v, want io.ErrUnexpectedEOF", err)
+	}
+	if string(got) != body {
+		t.Errorf("body before the abort = %q, want %q", got, body)
+	}
+	srv.Close() // waits for the handler, so the log is complete
+	if log := logs.String(); !strings.Contains(log, "aborted") || !strings.Contains(log, logged) {
+		t.Errorf("abort not logged with %q; log:\n%s", logged, log)
+	}
+}
+
+// TestStreamNoBody checks that HEAD, 204 and 304 get the headers and
+// that the producer is not run (a Reader is closed unread).
+func TestStreamNoBody(t *testing.T) {
+	for _, tt := range []struct {
+		method string
+		status int
+	}{
+		{http.MethodHead, 0},
+		{http.MethodGet, http.StatusNoContent},
+		{http.MethodGet, http.StatusNotModified},
+	} {
+		for kind := range sources(nil) {
+			t.Run(fmt.Sprintf("%s %d/%s", tt.method, tt.status, kind), func(t *testing.T) {
+				checkGoroutines(t)
+				var ran atomic.Bool
+				p := func(emit func(string) error) error {
+					ran.Store(true)
+					return emit("body")
+				}
+				if kind == "Reader" {
+					// The pipe's goroutine always runs; it must find the pipe closed.
+					p = func(emit func(string) error) error {
+						if err := emit("body"); !errors.Is(err, io.ErrClosedPipe) {
+							ran.Store(true)
+						}
+						return nil
+					}
+				}
+				srv, client := newServer(t, streamHandler(sources(p)[kind], func(s *StreamingResponse) {
+					s.Status = tt.status
+					s.MediaType = "text/csv"
+				}))
+				got := fetch(t, client, tt.method, srv.URL, nil)
+				status := tt.status
+				if status == 0 {
+					status = 200
+				}
+				want := result{Status: status, Header: http.Header{"Content-Type": {"text/csv; charset=utf-8"}, "X-Accel-Buffering": {"no"}}}
+				if status == http.StatusNotModified {
+					want.Header.Del("Content-Type") // net/http removes it
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("mismatch (-want +got):\n%s", diff)
+				}
+				srv.Close()
+				if ran.Load() {
+					t.Error("the producer ran")
+				}
+			})
+		}
+	}
+}
+
+// TestStreamWriteTimeout checks that a client that stops reading fails
+// the stream within WriteTimeout, instead of holding the producer
+// forever, and that the producer is told.
+func TestStreamWriteTimeout(t *testing.T) {
+	checkGoroutines(t)
+	returned := make(chan error, 1)
+	chunk := make([]byte, 64<<10)
+	srv, _ := newServer(t, quiet.Handler(func(*http.Request) (Responder, error) {
+		return StreamingResponse{
+			Func: func(w io.Writer) error {
+				for { // ignores the context: only the failing write stops it
+					if _, err := w.Write(chunk); err != nil {
+						returned <- err
+						return err
+					}
+				}
+			},
+			WriteTimeout: 50 * time.Millisecond,
+		}, nil
+	}))
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET / HTTP/1.1\r\nHost: x\r\n\r\n") // and never read
+	select {
+	case err := <-returned:
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			t.Errorf("write error %v, want a timeout", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a client that does not read still holds the producer")
+	}
+}
+
+// opsWriter is a ResponseWriter that records writes and flushes with
+// the (fake) time at which they happen.
+type opsWriter struct {
+	mu     sync.Mutex
+	start  time.Time
+	header http.Header
+	ops    []string
+}
+
+func newOpsWriter() *opsWriter { return &opsWriter{start: time.Now(), header: http.Header{}} }
+
+func (o *opsWriter) Header() http.Header { return o.header }
+func (o *opsWriter) WriteHeader(code int) {
+	o.log(fmt.Sprintf("status %d", code))
+}
+func (o *opsWriter) Write(p []byte) (int, error) {
+	o.log(fmt.Sprintf("write %q", p))
+	return len(p), nil
+}
+func (o *opsWriter) Flush() { o.log("flush") }
+
+func (o *opsWriter) log(op string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.ops = append(o.ops, fmt.Sprintf("%v %s", time.Since(o.start), op))
+}
+
+func (o *opsWriter) Ops() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Clone(o.ops)
+}
+
+// TestStreamCoalescing checks, on a fake clock, when a coalescing
+// stream flushes: the first chunk at once, later chunks no later than
+// FlushInterval after they were written, even while the producer is
+// blocked, and the rest at the end.
+func TestStreamCoalescing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newOpsWriter()
+		resp := StreamingResponse{
+			Seq: func(yield func([]byte) bool) {
+				_ = yield([]byte("a")) && yield([]byte("b")) && yield([]byte("c"))
+				time.Sleep(5 * time.Second) // blocked: b and c must not wait for d
+				_ = yield([]byte("d")) && yield([]byte("")) && yield([]byte("e"))
+				time.Sleep(500 * time.Millisecond)
+			},
+			FlushInterval: time.Second,
+		}
+		if err := resp.Respond(w, httptest.NewRequest(http.MethodGet, "/", nil)); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{
+			`0s status 200`,
+			`0s write "a"`,
+			`0s flush`, // the first chunk at once
+			`0s write "b"`,
+			`0s write "c"`,
+			`1s flush`, // b and c, while the producer sleeps
+			`5s write "d"`,
+			`5s flush`, // a zero-length chunk flushes at once
+			`5s write "e"`,
+			`5.5s flush`, // the end
+		}
+		if diff := cmp.Diff(want, w.Ops()); diff != "" {
+			t.Errorf("mismatch (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestStreamSharedValue serves one StreamingResponse value from many
+// goroutines at once, under -race.
+func TestStreamSharedValue(t *testing.T) {
+	resp := StreamingResponse{
+		Seq: func(yield func([]byte) bool) {
+			for _, s := range []string{"a", "b", "c"} {
+				if !yield([]byte(s)) {
+					return
+				}
+			}
+		},
+		Header:        http.Header{"X-Shared": {"1"}},
+		FlushInterval: time.Millisecond,
+	}
+	h := HandlerFunc(func(*http.Request) (Responder, error) { return resp, nil })
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			got := record(t, h, httptest.NewRequest(http.MethodGet, "/", nil))
+			if got.Body != "abc" || got.Header.Get("X-Shared") != "1" {
+				t.Errorf("got %+v", got)
+			}
+		})
+	}
+	wg.Wait()
+	if diff := cmp.Diff(http.Header{"X-Shared": {"1"}}, resp.Header); diff != "" {
+		t.Errorf("Header was modified (-want +got):\n%s", diff)
+	}
+}
+
+// quiet is an Adapter that logs nothing, for tests of expected failures.
+var quiet = Adapter{Logger: slog.New(slog.DiscardHandler)}
+
+// slogTo returns a logger that writes every record as text to w.
+func slogTo(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}

@@ -1,0 +1,96 @@
+package respond
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+)
+
+// CSVStream returns a [StreamingResponse] that writes each record of rows
+// as one line of CSV (RFC 4180 quoting, by [encoding/csv] with its
+// defaults: comma-separated, LF line ends), flushed as it is produced,
+// with Content-Type "text/csv; charset=utf-8". If filename is not empty,
+// it also sets Content-Disposition to attachment with that filename, by
+// [ContentDisposition], so that a browser saves the file:
+//
+//	return respond.CSVStream("products.csv", rows), nil
+//
+// rows yields the records, a header first if there is one, or an error
+// that ends the body: before the first record it is a normal error
+// response, after it the response is aborted (see [StreamingResponse]).
+// A record with no fields is such an error, because it would be a blank
+// line, which CSV readers skip. A record of one empty field is written
+// as "" for the same reason.
+//
+// The result's fields can be changed before it is returned; set its
+// FlushInterval to coalesce many small records into fewer writes.
+func CSVStream(filename string, rows iter.Seq2[[]string, error]) StreamingResponse {
+	resp := StreamingResponse{
+		MediaType: "text/csv",
+		Func: func(w io.Writer) error {
+			cw := csv.NewWriter(w)
+			n := 0
+			for rec, err := range rows {
+				if err != nil {
+					return err
+				}
+				n++
+				switch {
+				case len(rec) == 0:
+					return fmt.Errorf("respond: CSV record %d has no fields", n)
+				case len(rec) == 1 && rec[0] == "":
+					if _, err := io.WriteString(w, "\"\"\n"); err != nil {
+						return err
+					}
+					continue
+				}
+				if err := cw.Write(rec); err != nil {
+					return err
+				}
+				cw.Flush() // one chunk per record
+				if err := cw.Error(); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	if filename != "" {
+		resp.Header = http.Header{"Content-Disposition": {ContentDisposition("attachment", filename)}}
+	}
+	return resp
+}
+
+// NDJSONStream returns a [StreamingResponse] that writes each value of
+// values as one line of JSON (newline-delimited JSON, each value
+// followed by "\n"), flushed as it is produced, with Content-Type
+// "application/x-ndjson". Values are encoded by [encoding/json] with <,
+// > and & escaped, as [JSONResponse] does; a value that cannot be
+// encoded writes nothing and ends the body with its error.
+//
+// values yields the values, or an error that ends the body: before the
+// first value it is a normal error response, after it the response is
+// aborted (see StreamingResponse).
+//
+// The result's fields can be changed before it is returned; set its
+// FlushInterval to coalesce many small values into fewer writes.
+func NDJSONStream[T any](values iter.Seq2[T, error]) StreamingResponse {
+	return StreamingResponse{
+		MediaType: "application/x-ndjson",
+		Func: func(w io.Writer) error {
+			enc := json.NewEncoder(w) // one Write per value, with its newline
+			for v, err := range values {
+				if err != nil {
+					return err
+				}
+				if err := enc.Encode(v); err != nil {
+					return fmt.Errorf("respond: encode JSON: %w", err) // a write error is reported as such
+				}
+			}
+			return nil
+		},
+	}
+}
