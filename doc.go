@@ -79,10 +79,18 @@
 // # Streaming
 //
 // [StreamingResponse] sends a body produced while the response is being
-// written: from an iterator, an io.Reader or a function. Each chunk is
-// flushed to the client, the producer stops when the client leaves, and
-// an error after the first byte aborts the response. [EventSourceResponse]
-// sends server-sent events in the WHATWG format.
+// written: from an iterator (Seq, Seq2), an io.Reader or a function.
+// Each chunk is flushed to the client at once, or coalesced with
+// FlushInterval; the producer stops at its next step when the client
+// leaves, and WriteTimeout stops a client that no longer reads. Headers
+// go out with the first chunk, so a producer that fails before it is a
+// normal error response; an error after it aborts the connection. HEAD
+// does not run the producer. [CSVStream] and [NDJSONStream] stream rows
+// and JSON values.
+//
+// [EventSourceResponse] sends server-sent events in the WHATWG format,
+// with keep-alive pings and the request's Last-Event-ID; an [Event]
+// field can never inject another event.
 //
 // # Redirects
 //
@@ -100,7 +108,7 @@
 //	HTMLResponse / response_class=HTMLResponse     HTMLResponse{Content}
 //	PlainTextResponse                              PlainTextResponse{Content}
 //	FileResponse(path, filename, media_type)       FileResponse{Path or Root+Name, Filename, MediaType}
-//	StreamingResponse(generator, media_type)       StreamingResponse with an iterator
+//	StreamingResponse(generator, media_type)       StreamingResponse{Seq: generator, MediaType}
 //	RedirectResponse(url, status_code)             RedirectResponse{URL, Status}
 //	Response(content, media_type)                  Response{Content, MediaType}
 //	raise HTTPException(404, "File not found")     return nil, HTTPError{Status: 404, Detail: "File not found"}

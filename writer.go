@@ -64,9 +64,13 @@ func (t *trackingWriter) ReadFrom(r io.Reader) (int64, error) {
 // HTTP/2's, so that copying a file does not allocate 32 KiB each time.
 var copyBufPool = sync.Pool{New: func() any { return new([32 << 10]byte) }}
 
-func (t *trackingWriter) Flush() {
+func (t *trackingWriter) Flush() { _ = t.FlushError() }
+
+// FlushError flushes and reports failure; http.ResponseController
+// prefers it to Flush.
+func (t *trackingWriter) FlushError() error {
 	t.started = true
-	_ = http.NewResponseController(t.ResponseWriter).Flush()
+	return http.NewResponseController(t.ResponseWriter).Flush()
 }
 
 func (t *trackingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {

@@ -17,6 +17,7 @@ func App(exports respond.FileResponse) *http.ServeMux {
 	Data(mux)
 	Pages(mux)
 	Exports(mux, exports)
+	Stream(mux)
 	Redirects(mux)
 	Items(mux)
 	Reports(mux)
@@ -24,10 +25,12 @@ func App(exports respond.FileResponse) *http.ServeMux {
 		{"/data", "JSONResponse with custom headers"},
 		{"/hello", "HTMLResponse"},
 		{"/exports/report-2026-q1.csv", "FileResponse, a download confined to the exports folder"},
+		{"/products.csv", "StreamingResponse, 1001 CSV lines generated while sent"},
 		{"/old-path", "RedirectResponse, 301 to /new-path"},
 		{"/login-required", "RedirectResponse, 302 to /auth/login"},
 		{"/items/42", "headers added to a JSON response (try /items/abc for the 422)"},
 		{"/reports/summary.json", "the hands-on JSON summary"},
+		{"/reports/export.csv", "the hands-on CSV export"},
 	})
 	return mux
 }

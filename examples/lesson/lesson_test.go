@@ -241,3 +241,43 @@ func TestLessonExportsSymlink(t *testing.T) {
 		}
 	}
 }
+
+func TestLessonStreams(t *testing.T) {
+	srv := httptest.NewServer(lesson.App(lesson.SampleExports()))
+	defer srv.Close()
+
+	var products strings.Builder
+	products.WriteString("id,name,price\n")
+	for i := 1; i <= 1000; i++ {
+		fmt.Fprintf(&products, "%d,Product %d,%.2f\n", i, i, float64(i)*9.99)
+	}
+	hdrs := []string{"Content-Type", "Content-Disposition", "Content-Length"}
+	tests := []struct {
+		path string
+		want response
+	}{
+		{"/products.csv", response{200, http.Header{
+			"Content-Type":        {"text/csv; charset=utf-8"},
+			"Content-Disposition": {"attachment; filename=products.csv"},
+		}, products.String()}},
+		{"/reports/export.csv", response{200, http.Header{
+			"Content-Type":        {"text/csv; charset=utf-8"},
+			"Content-Disposition": {"attachment; filename=report.csv"},
+		}, "id,product,sales,revenue\n1,Widget,1200,11988.0\n2,Gadget,450,20250.0\n3,Doohickey,800,7200.0\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			got := do(t, srv, "GET", tt.path, nil, hdrs...)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+	// Spot-check the prices against values computed by hand, so that a
+	// formatting mistake shared by the test and the app cannot pass.
+	for _, line := range []string{"1,Product 1,9.99\n", "500,Product 500,4995.00\n", "1000,Product 1000,9990.00\n"} {
+		if !strings.Contains(products.String(), line) {
+			t.Errorf("products.csv lacks %q", line)
+		}
+	}
+}

@@ -6,7 +6,9 @@
 package lesson
 
 import (
+	"iter"
 	"net/http"
+	"strconv"
 
 	"github.com/go-respond/respond"
 )
@@ -14,6 +16,7 @@ import (
 // Reports registers GET /reports/summary.json and GET /reports/export.csv.
 func Reports(mux *http.ServeMux) {
 	mux.Handle("GET /reports/summary.json", respond.HandlerFunc(jsonSummary))
+	mux.Handle("GET /reports/export.csv", respond.HandlerFunc(csvExport))
 }
 
 // Sale is one row of the sample data.
@@ -39,4 +42,33 @@ func jsonSummary(*http.Request) (respond.Responder, error) {
 		Content: map[string]any{"records": len(sampleData), "total_revenue": total},
 		Header:  http.Header{"X-Report-Type": {"summary"}},
 	}, nil
+}
+
+func csvExport(*http.Request) (respond.Responder, error) {
+	resp := respond.CSVStream("", saleRows)
+	resp.Header = http.Header{"Content-Disposition": {"attachment; filename=report.csv"}}
+	return resp, nil
+}
+
+// saleRows yields the CSV header and one record per sale, formatted as
+// Python's csv.DictWriter writes the lesson's dicts.
+var saleRows iter.Seq2[[]string, error] = func(yield func([]string, error) bool) {
+	if !yield([]string{"id", "product", "sales", "revenue"}, nil) {
+		return
+	}
+	for _, s := range sampleData {
+		record := []string{strconv.Itoa(s.ID), s.Product, strconv.Itoa(s.Sales), pyFloat(s.Revenue)}
+		if !yield(record, nil) {
+			return
+		}
+	}
+}
+
+// pyFloat formats f as Python's str does for these values: 11988.0.
+func pyFloat(f float64) string {
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if f == float64(int64(f)) {
+		s += ".0"
+	}
+	return s
 }
