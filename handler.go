@@ -112,25 +112,57 @@ func (a Adapter) fail(tw *trackingWriter, r *http.Request, err error) {
 		a.log(r, slog.LevelWarn, "respond: response aborted after it started", err)
 		panic(http.ErrAbortHandler)
 	}
+	if AsHTTPError(err).status() >= 500 {
+		a.log(r, slog.LevelError, "respond: handler failed", err)
+	}
 	toResponse := a.ErrorResponse
 	if toResponse == nil {
 		toResponse = DetailError
 	}
-	resp := toResponse(r, err)
-	if AsHTTPError(err).status() >= 500 {
-		a.log(r, slog.LevelError, "respond: handler failed", err)
-	}
-	if resp != nil {
-		err = resp.Respond(tw, r)
-		if err == nil {
-			return
+	// ErrorResponse and the error response are code like any other: a
+	// panic in them is an error too, even here, where fail may run in
+	// the adapter's deferred recover.
+	err = recovered(func() error {
+		if resp := toResponse(r, err); resp != nil {
+			return resp.Respond(tw, r)
 		}
+		return errNoErrorResponse
+	})
+	if err == nil {
+		return
+	}
+	if err != errNoErrorResponse {
 		a.log(r, slog.LevelError, "respond: error response failed", err)
 	}
 	if !tw.started {
-		// The last resort cannot fail: a fixed body, no encoding.
-		Response{Content: internalErrorBody, MediaType: "application/json", Status: http.StatusInternalServerError}.Respond(tw, r)
+		// The last resort: a fixed body, no encoding; only a failing
+		// ResponseWriter can fail it.
+		err = recovered(func() error {
+			return Response{Content: internalErrorBody, MediaType: "application/json", Status: http.StatusInternalServerError}.Respond(tw, r)
+		})
+		if err == nil {
+			return
+		}
 	}
+	// The error response failed after it started, as any response can.
+	a.log(r, slog.LevelWarn, "respond: response aborted after it started", err)
+	panic(http.ErrAbortHandler)
+}
+
+var errNoErrorResponse = errors.New("respond: ErrorResponse returned nil")
+
+// recovered calls f and returns its error, or the panic of f as an
+// error, except [http.ErrAbortHandler], which passes through.
+func recovered(f func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			err = fmt.Errorf("respond: panic: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return f()
 }
 
 var internalErrorBody = []byte(`{"detail":"Internal Server Error"}`)

@@ -490,6 +490,7 @@ func (sw *streamWriter) timedFlush() {
 	defer sw.timers.Done()
 	sw.mu.Lock()
 	defer sw.mu.Unlock()
+	defer sw.failOnPanic()
 	if !sw.pending || sw.halted {
 		return
 	}
@@ -510,6 +511,7 @@ func (sw *streamWriter) pingIfIdle() {
 	defer sw.timers.Done()
 	sw.mu.Lock()
 	defer sw.mu.Unlock()
+	defer sw.failOnPanic()
 	if sw.halted || sw.err != nil {
 		return
 	}
@@ -519,6 +521,17 @@ func (sw *streamWriter) pingIfIdle() {
 	sw.wrote = false
 	sw.timers.Add(1)
 	sw.pingTimer.Reset(sw.ping)
+}
+
+// failOnPanic, deferred by a timer's callback, makes a panic of the
+// ResponseWriter the stream's write error, which the producer's next
+// write returns and the adapter answers by aborting the response.
+// Nothing would recover it in the timer's goroutine: it would end the
+// program. mu must be held.
+func (sw *streamWriter) failOnPanic() {
+	if p := recover(); p != nil {
+		sw.fail(fmt.Errorf("respond: write stream: panic: %v", p))
+	}
 }
 
 // stop stops the timers and waits for a callback that is running, so
