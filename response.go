@@ -3,9 +3,7 @@ package respond
 import (
 	"fmt"
 	"net/http"
-	"net/textproto"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -44,11 +42,7 @@ type Response struct {
 // Respond writes the response. It fails before writing anything if the
 // status or a cookie is invalid.
 func (resp Response) Respond(w http.ResponseWriter, r *http.Request) error {
-	var contentType []string
-	if resp.MediaType != "" {
-		contentType = []string{withCharset(resp.MediaType)}
-	}
-	h := head{status: resp.Status, header: resp.Header, cookies: resp.Cookies, contentType: contentType}
+	h := head{status: resp.Status, header: resp.Header, cookies: resp.Cookies, contentType: contentType(resp.MediaType)}
 	return h.writeBytes(w, r, resp.Content)
 }
 
@@ -119,18 +113,12 @@ func (h head) write(w http.ResponseWriter, r *http.Request, length int) (body bo
 	switch {
 	case !bodyAllowed:
 		delete(hdr, "Content-Length")
-	case length == 0:
-		hdr["Content-Length"] = zeroLength
-	case length > 0:
-		hdr["Content-Length"] = []string{strconv.Itoa(length)}
+	case length >= 0:
+		hdr["Content-Length"] = lengthValue(length)
 	}
 	w.WriteHeader(status)
 	return bodyAllowed && r.Method != http.MethodHead, nil
 }
-
-// zeroLength is shared by every empty body; like every shared value
-// slice here, its capacity equals its length, so an append copies it.
-var zeroLength = []string{"0"}
 
 // setHeader copies h.header into hdr with canonical keys, replacing
 // values of the same name.
@@ -138,7 +126,7 @@ func (h head) setHeader(hdr http.Header) {
 	for k, v := range h.header {
 		// Clipping makes an append by later middleware copy the slice
 		// instead of writing into the caller's shared backing array.
-		hdr[textproto.CanonicalMIMEHeaderKey(k)] = slices.Clip(v)
+		hdr[canonicalKey(k)] = slices.Clip(v)
 	}
 }
 

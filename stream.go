@@ -132,11 +132,7 @@ func (s StreamingResponse) Respond(w http.ResponseWriter, r *http.Request) error
 	case n > 1:
 		return errManyStreamSources
 	}
-	var contentType []string
-	if s.MediaType != "" {
-		contentType = []string{withCharset(s.MediaType)}
-	}
-	h := head{status: s.Status, header: s.Header, cookies: s.Cookies, contentType: contentType}
+	h := head{status: s.Status, header: s.Header, cookies: s.Cookies, contentType: contentType(s.MediaType)}
 	sw, body, err := newStreamWriter(w, r, h, streamDefaults, s.WriteTimeout, s.FlushInterval)
 	if err != nil || !body {
 		return err

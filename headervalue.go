@@ -1,0 +1,124 @@
+package respond
+
+import (
+	"maps"
+	"net/textproto"
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
+
+// Header values repeat from one response to the next: the same media
+// types, the same non-canonical keys ("X-Request-ID"), the same small
+// Content-Lengths. Building them anew costs an allocation or two per
+// response, as much as the rest of a small response together, so they
+// are built once and shared. Every shared value slice has a capacity
+// equal to its length, so a later append (by middleware) copies it
+// instead of writing into it; like net/http, respond assumes nobody
+// writes into a header value slice in place.
+
+// maxCachedLength bounds the Content-Length values kept: bodies up to
+// 4 KiB, the common small JSON and HTML responses.
+const maxCachedLength = 4096
+
+var lengthValues [maxCachedLength]atomic.Pointer[[1]string]
+
+// lengthValue returns the Content-Length header value for n bytes.
+func lengthValue(n int) []string {
+	if n < 0 || n >= maxCachedLength {
+		return []string{strconv.Itoa(n)}
+	}
+	p := lengthValues[n].Load()
+	if p == nil {
+		p = &[1]string{strconv.Itoa(n)}
+		lengthValues[n].Store(p) // a race stores equal values; either wins
+	}
+	return p[:]
+}
+
+// maxCached bounds each valueCache, so that values built from input that
+// never repeats (a header key made from a request) cannot grow it
+// without limit; past the bound, values are built every time.
+const maxCached = 256
+
+// valueCache maps a string to the value build makes of it, building each
+// value once. Reads take no lock: the map is replaced, never modified.
+type valueCache[V any] struct {
+	build func(string) V
+	mu    sync.Mutex // serializes writers
+	m     atomic.Pointer[map[string]V]
+}
+
+func (c *valueCache[V]) get(key string) V {
+	if m := c.m.Load(); m != nil {
+		if v, ok := (*m)[key]; ok {
+			return v
+		}
+	}
+	v := c.build(key)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := map[string]V{}
+	if old := c.m.Load(); old != nil {
+		if len(*old) >= maxCached {
+			return v
+		}
+		m = maps.Clone(*old)
+	}
+	m[key] = v
+	c.m.Store(&m)
+	return v
+}
+
+// canonicalKeys caches the canonical form of header keys that are not
+// canonical already; textproto allocates a new string for each.
+var canonicalKeys = valueCache[string]{build: textproto.CanonicalMIMEHeaderKey}
+
+// canonicalKey returns the canonical form of the header key k.
+func canonicalKey(k string) string {
+	if isCanonical(k) {
+		return k
+	}
+	return canonicalKeys.get(k)
+}
+
+// isCanonical reports whether k is a canonical header key made of
+// letters, digits and hyphens, which CanonicalMIMEHeaderKey returns
+// unchanged.
+func isCanonical(k string) bool {
+	upper := true
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			if !upper {
+				return false
+			}
+		case 'a' <= c && c <= 'z':
+			if upper {
+				return false
+			}
+		case '0' <= c && c <= '9':
+		case c == '-':
+		default:
+			return false
+		}
+		upper = c == '-'
+	}
+	return len(k) > 0
+}
+
+// contentTypes caches Content-Type values built from a MediaType field,
+// with "; charset=utf-8" added to text/* types (see [Response]).
+var contentTypes = valueCache[[]string]{build: func(mediaType string) []string {
+	return []string{withCharset(mediaType)}
+}}
+
+// contentType returns the Content-Type header value for mediaType, or nil
+// for an empty one.
+func contentType(mediaType string) []string {
+	if mediaType == "" {
+		return nil
+	}
+	return contentTypes.get(mediaType)
+}

@@ -1,0 +1,98 @@
+package respond
+
+import (
+	"net/textproto"
+	"strconv"
+	"sync"
+	"testing"
+)
+
+func TestLengthValue(t *testing.T) {
+	for _, n := range []int{0, 1, 9, 10, 99, 100, 4095, 4096, 1 << 20} {
+		for range 2 { // built, then cached
+			got := lengthValue(n)
+			if len(got) != 1 || cap(got) != 1 || got[0] != strconv.Itoa(n) {
+				t.Errorf("lengthValue(%d) = %q (cap %d), want [%q] with cap 1", n, got, cap(got), strconv.Itoa(n))
+			}
+		}
+	}
+}
+
+func TestCanonicalKey(t *testing.T) {
+	tests := []struct{ key, want string }{
+		{"Content-Type", "Content-Type"},
+		{"content-type", "Content-Type"},
+		{"X-Request-ID", "X-Request-Id"},
+		{"x-request-id", "X-Request-Id"},
+		{"Etag", "Etag"},
+		{"ETag", "Etag"},
+		{"X-1a", "X-1a"},
+		{"X-1A", "X-1a"},
+		{"-a", "-A"},
+		{"", ""},
+		{"Bad Key", "Bad Key"},           // not a token: textproto leaves it alone
+		{"X_Underscore", "X_underscore"}, // a token, but not letters, digits and hyphens only
+	}
+	for _, tt := range tests {
+		for range 2 { // built, then cached
+			if got := canonicalKey(tt.key); got != tt.want {
+				t.Errorf("canonicalKey(%q) = %q, want %q", tt.key, got, tt.want)
+			}
+		}
+	}
+}
+
+// FuzzCanonicalKey holds canonicalKey, with its fast path and its cache,
+// to textproto's answer for every key.
+func FuzzCanonicalKey(f *testing.F) {
+	for _, k := range []string{"Content-Type", "x-request-id", "ETag", "X-1A", "a-b-c", "Ä-b", "A--b", ""} {
+		f.Add(k)
+	}
+	f.Fuzz(func(t *testing.T, k string) {
+		if got, want := canonicalKey(k), textproto.CanonicalMIMEHeaderKey(k); got != want {
+			t.Errorf("canonicalKey(%q) = %q, want %q", k, got, want)
+		}
+	})
+}
+
+// TestValueCacheBounded fills a cache past its bound from many
+// goroutines: every answer is right, and the cache stops growing.
+func TestValueCacheBounded(t *testing.T) {
+	c := valueCache[string]{build: func(s string) string { return s + "!" }}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 2 * maxCached {
+				key := strconv.Itoa((i + g*7) % (2 * maxCached))
+				if got := c.get(key); got != key+"!" {
+					t.Errorf("get(%q) = %q, want %q", key, got, key+"!")
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(*c.m.Load()); n != maxCached {
+		t.Errorf("cache holds %d values, want the bound %d", n, maxCached)
+	}
+}
+
+func TestContentTypeValue(t *testing.T) {
+	tests := []struct {
+		mediaType string
+		want      []string
+	}{
+		{"", nil},
+		{"text/csv", []string{"text/csv; charset=utf-8"}},
+		{"text/csv; charset=latin1", []string{"text/csv; charset=latin1"}},
+		{"application/pdf", []string{"application/pdf"}},
+	}
+	for _, tt := range tests {
+		for range 2 {
+			got := contentType(tt.mediaType)
+			if len(got) != len(tt.want) || (len(got) == 1 && (got[0] != tt.want[0] || cap(got) != 1)) {
+				t.Errorf("contentType(%q) = %q (cap %d), want %q", tt.mediaType, got, cap(got), tt.want)
+			}
+		}
+	}
+}
