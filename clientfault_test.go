@@ -178,7 +178,7 @@ func TestClientDisconnectMidStream(t *testing.T) {
 			return StreamingResponse{Seq: endless(chunk, stopped), FlushInterval: 5 * time.Millisecond}
 		}},
 		{"stream Func", func(stopped chan<- struct{}) Responder {
-			return StreamingResponse{Func: func(w io.Writer) error {
+			return StreamingResponse{Func: func(ctx context.Context, w io.Writer) error {
 				defer close(stopped)
 				for {
 					if _, err := w.Write(chunk); err != nil {

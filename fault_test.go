@@ -150,7 +150,7 @@ func writeCases(t *testing.T) []writeCase {
 				}
 			}
 		}})},
-		{name: "StreamingResponse Func", stream: true, h: respondWith(StreamingResponse{Func: func(w io.Writer) error {
+		{name: "StreamingResponse Func", stream: true, h: respondWith(StreamingResponse{Func: func(ctx context.Context, w io.Writer) error {
 			for _, l := range faultLines {
 				if _, err := io.WriteString(w, l); err != nil {
 					return err
@@ -730,13 +730,13 @@ func producerKinds() []producerKind {
 			}},
 		{name: "StreamingResponse Func", chunks: raw, modes: both, sent: join,
 			build: func(cs []string, at int, m producerMode) Responder {
-				return StreamingResponse{Func: func(w io.Writer) error {
+				return StreamingResponse{Func: func(ctx context.Context, w io.Writer) error {
 					return produce(cs, at, m, func(s string) error { _, err := io.WriteString(w, s); return err })
 				}}
 			}},
 		{name: "StreamingResponse Func coalescing", chunks: raw, modes: both, sent: join,
 			build: func(cs []string, at int, m producerMode) Responder {
-				return StreamingResponse{FlushInterval: time.Hour, Func: func(w io.Writer) error {
+				return StreamingResponse{FlushInterval: time.Hour, Func: func(ctx context.Context, w io.Writer) error {
 					return produce(cs, at, m, func(s string) error { _, err := io.WriteString(w, s); return err })
 				}}
 			}},
@@ -1010,7 +1010,7 @@ func TestFaultEncoder(t *testing.T) {
 		{"nil cookie", respondWith(HTMLResponse{Content: "x", Cookies: []*http.Cookie{nil}}), internalError},
 		{"redirect loop", respondWith(RedirectResponse{URL: "/export.csv"}), internalError},
 		{"redirect not allowed", respondWith(RedirectResponse{URL: "//evil.example", LocalOnly: true}), internalError},
-		{"stream with two sources", respondWith(StreamingResponse{Seq: faultSeq, Func: func(io.Writer) error { return nil }}), internalError},
+		{"stream with two sources", respondWith(StreamingResponse{Seq: faultSeq, Func: func(context.Context, io.Writer) error { return nil }}), internalError},
 		{"event stream without a source", respondWith(EventSourceResponse{}), internalError},
 		{"nil Responder and nil error", quiet.Handler(func(*http.Request) (Responder, error) { return nil, nil }), internalError},
 		{"HTTPError whose detail cannot be encoded", quiet.Handler(func(*http.Request) (Responder, error) {

@@ -324,3 +324,7 @@ func appendLines[S string | []byte](b []byte, name string, s S) []byte {
 		s = s[end+1:]
 	}
 }
+
+// writeTimeout is the stream's per-write deadline; see
+// [StreamingResponse.writeTimeout].
+func (e EventSourceResponse) writeTimeout() time.Duration { return e.WriteTimeout }

@@ -41,10 +41,12 @@ import (
 // than the adapter must do the same.
 //
 // The producer runs in the handler's goroutine and should stop when the
-// request's context is done. Respond helps it: before each chunk it
-// checks the context, so when the client disconnects an iterator's yield
-// returns false and Func's next Write fails, and the producer stops at
-// its next step. No goroutine outlives Respond.
+// request's context is done. Func is given that context; an iterator or
+// Reader built in the handler can use r.Context() for work that blocks
+// between chunks (a database query, say). Respond helps too: before
+// each chunk it checks the context, so when the client disconnects an
+// iterator's yield returns false and Func's next Write fails, and the
+// producer stops at its next step. No goroutine outlives Respond.
 //
 // A HEAD request, or a Status of 204 or 304, gets the headers only: the
 // producer is not run (and a Reader is closed unread).
@@ -68,12 +70,13 @@ type StreamingResponse struct {
 	// struct{ io.Reader }{r}, to keep it open). A Reader can be sent
 	// only once.
 	Reader io.Reader
-	// Func writes the body to w. Every Write is sent as one chunk, and
+	// Func writes the body to w. ctx is the request's context, done
+	// when the client has gone. Every Write is sent as one chunk, and
 	// fails once the client has gone; Func must then return. w must not
 	// be used after Func returns, nor by several goroutines at once.
 	// Func's error, or else the first write error, ends the body as
 	// described above.
-	Func func(w io.Writer) error
+	Func func(ctx context.Context, w io.Writer) error
 
 	// MediaType is the Content-Type. A text/* type without a charset
 	// parameter gets "; charset=utf-8", as in Starlette. Empty means
@@ -155,7 +158,7 @@ func (s StreamingResponse) Respond(w http.ResponseWriter, r *http.Request) error
 	case s.Reader != nil:
 		err = sw.readFrom(s.Reader)
 	default:
-		err = s.Func(funcWriter{sw})
+		err = s.Func(sw.ctx, funcWriter{sw})
 	}
 	return sw.finish(err)
 }
@@ -575,15 +578,25 @@ func (sw *streamWriter) finish(err error) error {
 		}
 		return sw.start()
 	}
-	if sw.err == nil && sw.r.Context().Err() == nil && (err != nil || sw.interval > 0) {
-		// Send what was written before an error, or the coalesced tail.
+	if sw.err == nil && sw.r.Context().Err() == nil {
+		// The end of the body gets a WriteTimeout of its own: the last
+		// flush, and the terminating chunk that net/http writes after
+		// Respond returns, however long the producer took after its
+		// last write.
 		sw.deadline()
-		if ferr := sw.flush(); err == nil && ferr != nil {
-			err = ferr
+		if err != nil || sw.interval > 0 {
+			// Send what was written before an error, or the coalesced tail.
+			if ferr := sw.flush(); err == nil && ferr != nil {
+				err = ferr
+			}
 		}
 	}
 	return err
 }
+
+// writeTimeout is the stream's per-write deadline, for [WithBackground],
+// which must give the stream's end a fresh one after its task.
+func (s StreamingResponse) writeTimeout() time.Duration { return s.WriteTimeout }
 
 // readBufPool holds the buffers that a Reader is read into.
 var readBufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}

@@ -71,7 +71,7 @@ func sources(p producer) map[string]func() StreamingResponse {
 			return StreamingResponse{Reader: pr}
 		},
 		"Func": func() StreamingResponse {
-			return StreamingResponse{Func: func(w io.Writer) error {
+			return StreamingResponse{Func: func(ctx context.Context, w io.Writer) error {
 				return p(func(s string) error {
 					_, err := io.WriteString(w, s)
 					return err
@@ -244,7 +244,7 @@ func TestStreamingResponse(t *testing.T) {
 			name: "two sources",
 			p:    chunks(nil, "x"),
 			edit: func(s *StreamingResponse) {
-				s.Func = func(io.Writer) error { return nil }
+				s.Func = func(context.Context, io.Writer) error { return nil }
 				s.Seq = func(func([]byte) bool) {}
 			},
 			want: jsonResult(500, `{"detail":"Internal Server Error"}`),
@@ -406,6 +406,50 @@ func TestStreamClientDisconnect(t *testing.T) {
 	}
 }
 
+// TestStreamFuncContext checks that Func is given the request's
+// context, so a producer blocked between chunks (on a query, say) is
+// woken when the client leaves rather than at its next write.
+func TestStreamFuncContext(t *testing.T) {
+	checkGoroutines(t)
+	type key struct{}
+	stopped := make(chan error, 1)
+	h := respondWith(StreamingResponse{Func: func(ctx context.Context, w io.Writer) error {
+		if ctx.Value(key{}) != "request" {
+			stopped <- errors.New("ctx is not the request's context")
+			return nil
+		}
+		if _, err := io.WriteString(w, "first\n"); err != nil {
+			stopped <- err
+			return err
+		}
+		<-ctx.Done() // blocked until the client leaves; no write will tell
+		stopped <- ctx.Err()
+		return ctx.Err()
+	}})
+	srv, client := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), key{}, "request")))
+	}))
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if line, err := bufio.NewReader(res.Body).ReadString('\n'); line != "first\n" {
+		t.Fatalf("first chunk %q, %v", line, err)
+	}
+	cancel()
+	res.Body.Close()
+	select {
+	case err := <-stopped:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("producer stopped with %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("producer still blocked 5s after the client left")
+	}
+}
+
 // TestStreamReaderClosedOnDisconnect checks that a Read blocked on a
 // pipe is interrupted when the client leaves, by closing the Reader.
 func TestStreamReaderClosedOnDisconnect(t *testing.T) {
@@ -558,7 +602,7 @@ func TestStreamWriteTimeout(t *testing.T) {
 	chunk := make([]byte, 64<<10)
 	srv, _ := newServer(t, quiet.Handler(func(*http.Request) (Responder, error) {
 		return StreamingResponse{
-			Func: func(w io.Writer) error {
+			Func: func(ctx context.Context, w io.Writer) error {
 				for { // ignores the context: only the failing write stops it
 					if _, err := w.Write(chunk); err != nil {
 						returned <- err
@@ -583,6 +627,52 @@ func TestStreamWriteTimeout(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("a client that does not read still holds the producer")
+	}
+}
+
+// TestStreamWriteTimeoutCleanEnd checks that WriteTimeout bounds each
+// write, not the stream: a producer (or a background task) that takes
+// longer than it after its last write still ends the body cleanly.
+func TestStreamWriteTimeoutCleanEnd(t *testing.T) {
+	const timeout = 50 * time.Millisecond
+	slowTail := func(yield func([]byte) bool) {
+		if yield([]byte("a\n")) {
+			time.Sleep(4 * timeout)
+		}
+	}
+	one := func(yield func([]byte) bool) { yield([]byte("a\n")) }
+	tests := []struct {
+		name string
+		resp Responder
+		want string
+	}{
+		{"StreamingResponse", StreamingResponse{Seq: slowTail, WriteTimeout: timeout}, "a\n"},
+		{"StreamingResponse coalesced", StreamingResponse{Seq: slowTail, WriteTimeout: timeout, FlushInterval: time.Millisecond}, "a\n"},
+		{"EventSourceResponse", EventSourceResponse{PingInterval: -1, WriteTimeout: timeout, Func: func(_ context.Context, _ string, send func(Event) error) error {
+			err := send(Event{Data: "a"})
+			time.Sleep(4 * timeout)
+			return err
+		}}, "data: a\n\n"},
+		{"WithBackground", WithBackground(StreamingResponse{Seq: one, WriteTimeout: timeout}, func(context.Context) {
+			time.Sleep(4 * timeout)
+		}), "a\n"},
+		{"WithBackground and WithHeader", WithBackground(WithHeader(StreamingResponse{Seq: one, WriteTimeout: timeout}, http.Header{"X-A": {"1"}}), func(context.Context) {
+			time.Sleep(4 * timeout)
+		}), "a\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, client := newServer(t, respondWith(tt.resp))
+			res, err := client.Get(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			body, err := io.ReadAll(res.Body)
+			if err != nil || string(body) != tt.want {
+				t.Errorf("body %q, %v; want %q and a clean end", body, err, tt.want)
+			}
+		})
 	}
 }
 

@@ -1,6 +1,7 @@
 package respond
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -30,7 +31,7 @@ import (
 func CSVStream(filename string, rows iter.Seq2[[]string, error]) StreamingResponse {
 	resp := StreamingResponse{
 		MediaType: "text/csv",
-		Func: func(w io.Writer) error {
+		Func: func(_ context.Context, w io.Writer) error {
 			cw := csv.NewWriter(w)
 			n := 0
 			for rec, err := range rows {
@@ -80,7 +81,7 @@ func CSVStream(filename string, rows iter.Seq2[[]string, error]) StreamingRespon
 func NDJSONStream[T any](values iter.Seq2[T, error]) StreamingResponse {
 	return StreamingResponse{
 		MediaType: "application/x-ndjson",
-		Func: func(w io.Writer) error {
+		Func: func(_ context.Context, w io.Writer) error {
 			enc := json.NewEncoder(w) // one Write per value, with its newline
 			for v, err := range values {
 				if err != nil {

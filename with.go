@@ -54,9 +54,27 @@ func (wb withBackground) Respond(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.resp.Respond(w, r); err != nil {
 		return err
 	}
-	_ = http.NewResponseController(w).Flush() // not every writer flushes; the task runs anyway
+	rc := http.NewResponseController(w)
+	_ = rc.Flush() // not every writer flushes; the task runs anyway
 	wb.task(context.WithoutCancel(r.Context()))
+	if d := writeTimeoutOf(wb.resp); d > 0 {
+		// A stream's end is written when the handler returns, after the
+		// task: it gets a write deadline of its own, as Respond gave it.
+		_ = rc.SetWriteDeadline(time.Now().Add(d))
+	}
 	return nil
+}
+
+// writeTimeoutOf returns the per-write deadline of a stream, seen
+// through WithHeader, or 0.
+func writeTimeoutOf(resp Responder) time.Duration {
+	switch r := resp.(type) {
+	case interface{ writeTimeout() time.Duration }:
+		return r.writeTimeout()
+	case withHeader:
+		return writeTimeoutOf(r.resp)
+	}
+	return 0
 }
 
 // DeleteCookie returns a cookie that tells the client to delete c, as
