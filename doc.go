@@ -79,14 +79,16 @@
 // # Streaming
 //
 // [StreamingResponse] sends a body produced while the response is being
-// written: from an iterator (Seq, Seq2), an io.Reader or a function.
+// written: from an iterator (Seq, Seq2), an io.Reader or a function
+// that is given the request's context.
 // Each chunk is flushed to the client at once, or coalesced with
 // FlushInterval; the producer stops at its next step when the client
 // leaves, and WriteTimeout stops a client that no longer reads. Headers
 // go out with the first chunk, so a producer that fails before it is a
 // normal error response; an error after it aborts the connection. HEAD
-// does not run the producer. [CSVStream] and [NDJSONStream] stream rows
-// and JSON values.
+// does not run the producer. [CSVStream] (or [CSVStreamCRLF], with the
+// line ends of Python's csv module) and [NDJSONStream] stream rows and
+// JSON values.
 //
 // [EventSourceResponse] sends server-sent events in the WHATWG format,
 // with keep-alive pings and the request's Last-Event-ID; an [Event]

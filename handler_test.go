@@ -252,10 +252,35 @@ func TestWithHeader(t *testing.T) {
 		}, Body: `{"id":7,"name":"Widget"}`}},
 		{"removed when the response fails", WithHeader(failing{HTTPError{Status: 404}}, extra),
 			jsonResult(404, `{"detail":"Not Found"}`)},
+		{"middleware's header put back when the response fails", WithHeader(failing{HTTPError{Status: 404}}, http.Header{"Cache-Control": {"max-age=60"}, "X-Frame-Options": {"DENY"}}),
+			result{Status: 404, Header: http.Header{
+				"Cache-Control":  {"no-store"},
+				"Content-Type":   {"application/json"},
+				"Content-Length": {"22"},
+			}, Body: `{"detail":"Not Found"}`}},
+		{"middleware's header replaced on success", WithHeader(PlainTextResponse{Content: "ok"}, http.Header{"cache-control": {"max-age=60"}}),
+			result{Status: 200, Header: http.Header{
+				"Cache-Control":  {"max-age=60"},
+				"Content-Type":   {"text/plain; charset=utf-8"},
+				"Content-Length": {"2"},
+			}, Body: "ok"}},
+	}
+	// Middleware in front sets Cache-Control before the handler runs.
+	withMiddleware := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/m" {
+				w.Header()["Cache-Control"] = []string{"no-store"}
+			}
+			h.ServeHTTP(w, r)
+		})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := record(t, HandlerFunc(func(*http.Request) (Responder, error) { return tt.resp, nil }), httptest.NewRequest("GET", "/", nil))
+			path := "/"
+			if strings.HasPrefix(tt.name, "middleware") {
+				path = "/m"
+			}
+			got := record(t, withMiddleware(HandlerFunc(func(*http.Request) (Responder, error) { return tt.resp, nil })), httptest.NewRequest("GET", path, nil))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
 			}

@@ -85,6 +85,9 @@ func TestContentTypeValue(t *testing.T) {
 		{"", nil},
 		{"text/csv", []string{"text/csv; charset=utf-8"}},
 		{"text/csv; charset=latin1", []string{"text/csv; charset=latin1"}},
+		{"Text/Plain", []string{"Text/Plain; charset=utf-8"}},
+		{"text/plain; Charset=UTF-8", []string{"text/plain; Charset=UTF-8"}},
+		{"text", []string{"text"}},
 		{"application/pdf", []string{"application/pdf"}},
 	}
 	for _, tt := range tests {

@@ -158,7 +158,7 @@ func allowedTarget(location string, hosts []string) bool {
 func isSelf(location string, r *http.Request) bool {
 	// Fast path: an absolute path without dot segments compares as is.
 	if simple, escaped, path, query := splitSimplePath(location); simple {
-		if !escaped {
+		if !escaped && r.URL.RawPath == "" {
 			return path == r.URL.Path && query == r.URL.RawQuery // nothing to unescape
 		}
 		return samePath(path, r.URL) && query == r.URL.RawQuery
@@ -220,11 +220,27 @@ func splitSimplePath(location string) (simple, escaped bool, path, query string)
 }
 
 // samePath compares an escaped path with the request's, ignoring
-// escaping differences such as %7E and ~.
+// escaping differences such as %7E and ~, segment by segment: an escaped
+// slash (%2F) stays inside its segment, so /a%2Fb and /a/b differ, as
+// they do to a router.
 func samePath(escaped string, u *url.URL) bool {
-	if escaped == u.EscapedPath() {
-		return true
+	own := u.EscapedPath()
+	for {
+		a, restA, moreA := strings.Cut(escaped, "/")
+		b, restB, moreB := strings.Cut(own, "/")
+		if moreA != moreB {
+			return false
+		}
+		if a != b {
+			ua, errA := url.PathUnescape(a)
+			ub, errB := url.PathUnescape(b)
+			if errA != nil || errB != nil || ua != ub {
+				return false
+			}
+		}
+		if !moreA {
+			return true
+		}
+		escaped, own = restA, restB
 	}
-	p, err := url.PathUnescape(escaped)
-	return err == nil && p == u.Path
 }

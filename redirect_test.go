@@ -35,6 +35,9 @@ func TestRedirect(t *testing.T) {
 			redirectResult(307, "/x%0D%0ASet-Cookie:%20a=b")},
 		{"absolute URL", RedirectResponse{URL: "https://example.com/a?b=c#d"}, "", redirectResult(307, "https://example.com/a?b=c#d")},
 		{"same path other query is not a loop", RedirectResponse{URL: "/login?next=%2F"}, "/login", redirectResult(307, "/login?next=%2F")},
+		{"escaped slash is not a loop", RedirectResponse{URL: "/a%2Fb"}, "/a/b", redirectResult(307, "/a%2Fb")},
+		{"slash is not a loop to an escaped one", RedirectResponse{URL: "/a/b"}, "/a%2Fb", redirectResult(307, "/a/b")},
+		{"longer path is not a loop", RedirectResponse{URL: "/a/b/"}, "/a/b", redirectResult(307, "/a/b/")},
 		{"local only accepts a path", RedirectResponse{URL: "/home", LocalOnly: true}, "", redirectResult(307, "/home")},
 		{"local only accepts a relative path", RedirectResponse{URL: "next?page=2", LocalOnly: true}, "/list/", redirectResult(307, "next?page=2")},
 		{"allowed host", RedirectResponse{URL: "https://Accounts.example.com/login", AllowedHosts: []string{"accounts.example.com"}}, "",
@@ -69,6 +72,8 @@ func TestRedirectRejects(t *testing.T) {
 		{"loop through dot segments", RedirectResponse{URL: "/b/../a"}, "/a", ErrRedirectLoop},
 		{"loop relative", RedirectResponse{URL: "a"}, "/dir/a", ErrRedirectLoop},
 		{"loop through escaping", RedirectResponse{URL: "/%61"}, "/a", ErrRedirectLoop},
+		{"loop through escaping in a later segment", RedirectResponse{URL: "/x/caf%C3%A9/%7Ey"}, "/x/café/~y", ErrRedirectLoop},
+		{"loop through an escaped slash", RedirectResponse{URL: "/a%2fb"}, "/a%2Fb", ErrRedirectLoop},
 		{"loop absolute same host", RedirectResponse{URL: "http://example.com/a"}, "/a", ErrRedirectLoop},
 		{"local only: absolute", RedirectResponse{URL: "https://evil.example/", LocalOnly: true}, "/", ErrRedirectNotAllowed},
 		{"local only: scheme-relative", RedirectResponse{URL: "//evil.example/", LocalOnly: true}, "/", ErrRedirectNotAllowed},
@@ -117,24 +122,41 @@ func TestEscapeURLNoCopy(t *testing.T) {
 	}
 }
 
-// FuzzRedirect checks, for any URL, that Respond never panics; that a
-// Location it writes holds no byte a header or URL may not carry and is
-// unchanged by escaping again; and that a LocalOnly redirect, resolved
-// as a browser would, never leaves the site.
+// FuzzRedirect checks, for any target, request path and allowed host,
+// that Respond never panics; that a Location it writes holds no byte a
+// header or URL may not carry and is unchanged by escaping again; that a
+// LocalOnly or AllowedHosts redirect, resolved as a browser would, never
+// leaves for a host not allowed; and that ErrRedirectLoop is returned
+// exactly when the target resolves to the request's own URL.
 func FuzzRedirect(f *testing.F) {
 	for _, s := range []string{"/new-path", "//evil.com", `/\evil.com`, "/\t/evil.com", "https://x.y/", "/a%2", "%zz", "javascript:x",
-		"/café", "?q=1", "#f", "http:evil.com", "/a/../../b", "\x00", "\r\n", "http://[::1]:80/"} {
-		f.Add(s, false)
-		f.Add(s, true)
+		"/café", "?q=1", "#f", "http:evil.com", "/a/../../b", "\x00", "\r\n", "http://[::1]:80/", "/here?q=1", "here?q=1", "/a%2Fb"} {
+		f.Add(s, "/here?q=1", false, "")
+		f.Add(s, "/a/b", true, "")
+		f.Add(s, "/a%2Fb", false, "x.y")
 	}
-	f.Fuzz(func(t *testing.T, target string, localOnly bool) {
-		rec := httptest.NewRecorder()
-		req := httptest.NewRequest("GET", "http://site.example/here?q=1", nil)
-		err := RedirectResponse{URL: target, LocalOnly: localOnly}.Respond(rec, req)
-		if err != nil {
+	f.Fuzz(func(t *testing.T, target, request string, localOnly bool, allowed string) {
+		reqURL, err := url.ParseRequestURI(request)
+		if err != nil || !strings.HasPrefix(request, "/") {
 			return
 		}
-		loc := rec.Header().Get("Location")
+		req := httptest.NewRequest("GET", "http://site.example/", nil)
+		req.URL, req.RequestURI = reqURL, request
+		resp := RedirectResponse{URL: target, LocalOnly: localOnly}
+		if allowed != "" {
+			resp.AllowedHosts = []string{allowed}
+		}
+		rec := httptest.NewRecorder()
+		err = resp.Respond(rec, req)
+		var loc string
+		switch {
+		case err == nil:
+			loc = rec.Header().Get("Location")
+		case errors.Is(err, ErrRedirectLoop):
+			loc = EscapeURL(target)
+		default:
+			return
+		}
 		for i := 0; i < len(loc); i++ {
 			if c := loc[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`"<>\^{|}`+"`", c) >= 0 {
 				t.Fatalf("Location %q has byte %q", loc, c)
@@ -143,14 +165,41 @@ func FuzzRedirect(f *testing.F) {
 		if again := EscapeURL(loc); again != loc {
 			t.Fatalf("escaping twice changed %q to %q", loc, again)
 		}
-		if localOnly {
-			u, err := url.Parse(loc)
-			if err != nil {
+		u, perr := url.Parse(loc)
+		if perr != nil {
+			if localOnly || allowed != "" {
 				t.Fatalf("LocalOnly accepted unparsable %q", loc)
 			}
-			if got := req.URL.ResolveReference(u); got.Host != "site.example" || got.Scheme != "http" {
-				t.Fatalf("LocalOnly %q resolves to %v, off the site", target, got)
-			}
+			return
+		}
+		base := *req.URL
+		base.Scheme, base.Host = "http", "site.example"
+		got := base.ResolveReference(u)
+		if (localOnly || allowed != "") && !(got.Scheme == "http" && got.Host == "site.example" && !strings.HasPrefix(loc, "//")) &&
+			!(allowed != "" && strings.EqualFold(got.Host, allowed) && (got.Scheme == "http" || got.Scheme == "https")) {
+			t.Fatalf("%q (LocalOnly %v, AllowedHosts %q) resolves to %v, off the site", target, localOnly, allowed, got)
+		}
+		self := strings.EqualFold(got.Host, "site.example") && (u.Scheme == "" || strings.EqualFold(u.Scheme, "http")) &&
+			sameSegments(got.EscapedPath(), req.URL.EscapedPath()) && got.RawQuery == req.URL.RawQuery
+		if isLoop := errors.Is(err, ErrRedirectLoop); isLoop != self {
+			t.Fatalf("redirect from %q to %q (%q resolves to %v): ErrRedirectLoop %v, but a loop %v", request, target, loc, got, isLoop, self)
 		}
 	})
+}
+
+// sameSegments reports whether two escaped paths name the same segments,
+// each compared unescaped: the test's own statement of a loop.
+func sameSegments(a, b string) bool {
+	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
+	if len(as) != len(bs) {
+		return false
+	}
+	for i := range as {
+		x, errX := url.PathUnescape(as[i])
+		y, errY := url.PathUnescape(bs[i])
+		if errX != nil || errY != nil || x != y {
+			return false
+		}
+	}
+	return true
 }

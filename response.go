@@ -49,7 +49,7 @@ func (resp Response) Respond(w http.ResponseWriter, r *http.Request) error {
 // withCharset adds "; charset=utf-8" to a text/* media type that has no
 // charset parameter.
 func withCharset(mediaType string) string {
-	if !strings.HasPrefix(mediaType, "text/") || strings.Contains(strings.ToLower(mediaType), "charset=") {
+	if len(mediaType) < 5 || !strings.EqualFold(mediaType[:5], "text/") || strings.Contains(strings.ToLower(mediaType), "charset=") {
 		return mediaType
 	}
 	return mediaType + "; charset=utf-8"

@@ -29,10 +29,25 @@ import (
 // The result's fields can be changed before it is returned; set its
 // FlushInterval to coalesce many small records into fewer writes.
 func CSVStream(filename string, rows iter.Seq2[[]string, error]) StreamingResponse {
+	return csvStream(filename, rows, false)
+}
+
+// CSVStreamCRLF is [CSVStream] with CRLF line ends, as RFC 4180 has them
+// and Python's csv module writes them (the FastAPI lesson's export).
+func CSVStreamCRLF(filename string, rows iter.Seq2[[]string, error]) StreamingResponse {
+	return csvStream(filename, rows, true)
+}
+
+func csvStream(filename string, rows iter.Seq2[[]string, error], crlf bool) StreamingResponse {
+	emptyField := "\"\"\n"
+	if crlf {
+		emptyField = "\"\"\r\n"
+	}
 	resp := StreamingResponse{
 		MediaType: "text/csv",
 		Func: func(_ context.Context, w io.Writer) error {
 			cw := csv.NewWriter(w)
+			cw.UseCRLF = crlf
 			n := 0
 			for rec, err := range rows {
 				if err != nil {
@@ -43,7 +58,7 @@ func CSVStream(filename string, rows iter.Seq2[[]string, error]) StreamingRespon
 				case len(rec) == 0:
 					return fmt.Errorf("respond: CSV record %d has no fields", n)
 				case len(rec) == 1 && rec[0] == "":
-					if _, err := io.WriteString(w, "\"\"\n"); err != nil {
+					if _, err := io.WriteString(w, emptyField); err != nil {
 						return err
 					}
 					continue

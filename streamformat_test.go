@@ -41,9 +41,22 @@ func TestCSVStream(t *testing.T) {
 	tests := []struct {
 		name     string
 		filename string
+		crlf     bool // CSVStreamCRLF
 		rows     iter.Seq2[[]string, error]
 		want     result
 	}{
+		{
+			name:     "the lesson's report with CRLF, as Python writes it",
+			filename: "report.csv",
+			crlf:     true,
+			rows: records(nil,
+				[]string{"id", "product", "sales", "revenue"},
+				[]string{"1", "Widget", "1200", "11988.0"},
+				[]string{""},
+			),
+			want: result{Status: 200, Header: csvHeader(`attachment; filename="report.csv"`),
+				Body: "id,product,sales,revenue\r\n1,Widget,1200,11988.0\r\n\"\"\r\n"},
+		},
 		{
 			name:     "the lesson's report",
 			filename: "report.csv",
@@ -96,7 +109,11 @@ func TestCSVStream(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := quiet.Handler(func(*http.Request) (Responder, error) { return CSVStream(tt.filename, tt.rows), nil })
+			stream := CSVStream
+			if tt.crlf {
+				stream = CSVStreamCRLF
+			}
+			h := quiet.Handler(func(*http.Request) (Responder, error) { return stream(tt.filename, tt.rows), nil })
 			got := record(t, h, httptest.NewRequest(http.MethodGet, "/reports/export.csv", nil))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("mismatch (-want +got):\n%s", diff)

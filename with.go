@@ -9,9 +9,10 @@ import (
 // WithHeader returns a Responder that sets h on the ResponseWriter and
 // then writes resp: FastAPI's "add headers to any response" for any
 // Responder, including ones you did not build. A header that resp sets
-// itself wins. If resp fails, the headers are removed again, so that an
-// error response does not carry them (a Cache-Control meant for the
-// success, say).
+// itself wins. If resp fails before it has written anything, the
+// headers are put back as they were before (a header set by middleware
+// survives), so that an error response does not carry them (a
+// Cache-Control meant for the success, say).
 func WithHeader(resp Responder, h http.Header) Responder {
 	return withHeader{resp: resp, header: h}
 }
@@ -22,11 +23,27 @@ type withHeader struct {
 }
 
 func (wh withHeader) Respond(w http.ResponseWriter, r *http.Request) error {
-	head{header: wh.header}.setHeader(w.Header())
+	hdr := w.Header()
+	var before http.Header // the values h replaces; nil where there were none
+	for k := range wh.header {
+		k = canonicalKey(k)
+		if v, ok := hdr[k]; ok {
+			if before == nil {
+				before = make(http.Header, len(wh.header))
+			}
+			before[k] = v
+		}
+	}
+	head{header: wh.header}.setHeader(hdr)
 	err := wh.resp.Respond(w, r)
 	if err != nil {
 		for k := range wh.header {
-			w.Header().Del(k)
+			k = canonicalKey(k)
+			if v, ok := before[k]; ok {
+				hdr[k] = v
+			} else {
+				delete(hdr, k)
+			}
 		}
 	}
 	return err

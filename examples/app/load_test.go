@@ -53,7 +53,7 @@ func loadMix(t *testing.T) []loadCase {
 		{path: "/items/42", status: 200, body: `{"id":42,"name":"Widget"}`},
 		{path: "/items/abc", status: 422, body: `{"detail":[{"type":"int_parsing","loc":["path","item_id"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"abc"}]}`},
 		{path: "/reports/summary.json", status: 200, body: `{"records":3,"total_revenue":39438}`},
-		{path: "/reports/export.csv", status: 200, body: "id,product,sales,revenue\n1,Widget,1200,11988.0\n2,Gadget,450,20250.0\n3,Doohickey,800,7200.0\n"},
+		{path: "/reports/export.csv", status: 200, body: "id,product,sales,revenue\r\n1,Widget,1200,11988.0\r\n2,Gadget,450,20250.0\r\n3,Doohickey,800,7200.0\r\n"},
 		{path: "/products.csv", status: 200, body: products.String()},
 		{path: "/exports/report-2026-q1.csv", status: 200, body: string(report)},
 		{path: "/exports/report-2026-q1.csv", header: http.Header{"Range": {"bytes=10-19"}}, status: 206, body: string(report[10:20])},

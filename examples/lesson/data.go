@@ -1,6 +1,7 @@
 // The lesson's data router: JSONResponse with custom headers.
 //
 //	curl -i http://127.0.0.1:8000/data
+
 package lesson
 
 import (

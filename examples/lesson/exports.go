@@ -3,6 +3,7 @@
 //	curl -OJ http://127.0.0.1:8000/exports/report-2026-q1.csv
 //	curl -i -H 'Range: bytes=0-9' http://127.0.0.1:8000/exports/report-2026-q1.csv
 //	curl -i http://127.0.0.1:8000/exports/..%2F..%2Fetc%2Fpasswd
+
 package lesson
 
 import (

@@ -2,6 +2,7 @@
 // browser.
 //
 //	curl http://127.0.0.1:8000/
+
 package lesson
 
 import (

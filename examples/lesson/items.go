@@ -4,6 +4,7 @@
 //
 //	curl -i http://127.0.0.1:8000/items/42
 //	curl -i http://127.0.0.1:8000/items/abc
+
 package lesson
 
 import (

@@ -103,8 +103,16 @@ func TestLessonPages(t *testing.T) {
 		{"/hello", "<h1>Hello from FastAPI</h1>"},
 		{"/auth/login", "<h1>Log in</h1>"},
 		{"/", `<a href="/data">/data</a>`},
+		{"/", `<a href="/hello">/hello</a>`},
+		{"/", `<a href="/exports/report-2026-q1.csv">/exports/report-2026-q1.csv</a>`},
+		{"/", `<a href="/products.csv">/products.csv</a>`},
+		{"/", `<a href="/old-path">/old-path</a>`},
+		{"/", `<a href="/login-required">/login-required</a>`},
+		{"/", `<a href="/items/42">/items/42</a>`},
+		{"/", `<a href="/reports/summary.json">/reports/summary.json</a>`},
+		{"/", `<a href="/reports/export.csv">/reports/export.csv</a>`},
 	} {
-		t.Run(tt.path, func(t *testing.T) {
+		t.Run(tt.path+" "+tt.contains, func(t *testing.T) {
 			got := get(t, srv, tt.path, "Content-Type")
 			if got.Status != 200 || got.Header.Get("Content-Type") != "text/html; charset=utf-8" || !strings.Contains(got.Body.(string), tt.contains) {
 				t.Errorf("GET %s = %d %v, body lacks %q:\n%s", tt.path, got.Status, got.Header, tt.contains, got.Body)
@@ -263,7 +271,7 @@ func TestLessonStreams(t *testing.T) {
 		{"/reports/export.csv", response{200, http.Header{
 			"Content-Type":        {"text/csv; charset=utf-8"},
 			"Content-Disposition": {"attachment; filename=report.csv"},
-		}, "id,product,sales,revenue\n1,Widget,1200,11988.0\n2,Gadget,450,20250.0\n3,Doohickey,800,7200.0\n"}},
+		}, "id,product,sales,revenue\r\n1,Widget,1200,11988.0\r\n2,Gadget,450,20250.0\r\n3,Doohickey,800,7200.0\r\n"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

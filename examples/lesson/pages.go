@@ -1,6 +1,7 @@
 // The lesson's pages router: an HTML page.
 //
 //	curl -i http://127.0.0.1:8000/hello
+
 package lesson
 
 import (

@@ -3,6 +3,7 @@
 //
 //	curl -i http://127.0.0.1:8000/old-path
 //	curl -iL http://127.0.0.1:8000/login-required
+
 package lesson
 
 import (

@@ -3,6 +3,7 @@
 //	go run ./examples/reports
 //	curl http://localhost:8007/reports/summary.json
 //	curl http://localhost:8007/reports/export.csv -o report.csv && cat report.csv
+
 package lesson
 
 import (
@@ -45,7 +46,7 @@ func jsonSummary(*http.Request) (respond.Responder, error) {
 }
 
 func csvExport(*http.Request) (respond.Responder, error) {
-	resp := respond.CSVStream("", saleRows)
+	resp := respond.CSVStreamCRLF("", saleRows) // CRLF, as csv.DictWriter writes it
 	resp.Header = http.Header{"Content-Disposition": {"attachment; filename=report.csv"}}
 	return resp, nil
 }

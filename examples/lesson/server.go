@@ -10,9 +10,16 @@ import (
 	"time"
 )
 
-// Run serves h on addr until ctx is done, then shuts down gracefully,
-// giving requests in flight up to ten seconds to finish. It fails at once,
-// with a clear error, when addr cannot be listened on (already taken, say).
+// shutdownGrace is how long requests in flight may go on after a
+// shutdown begins.
+var shutdownGrace = 10 * time.Second
+
+// Run serves h on addr until ctx is done, then shuts down gracefully:
+// it stops accepting connections and gives requests in flight up to ten
+// seconds to finish, then cancels their contexts (a stream's producer
+// stops at its next step) and closes their connections. It fails at
+// once, with a clear error, when addr cannot be listened on (already
+// taken, say).
 //
 // The server has read-header, read and idle timeouts. It has no write
 // timeout, because downloads and streams may rightly take long; respond's
@@ -22,12 +29,15 @@ func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger) err
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	requests, cancelRequests := context.WithCancel(context.Background())
+	defer cancelRequests()
 	srv := &http.Server{
 		Handler:           AccessLog(h, log),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return requests },
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -39,10 +49,12 @@ func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger) err
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		log.Warn("requests still running at the end of the grace period: cancelling them", "grace", shutdownGrace)
+		cancelRequests()
+		srv.Close()
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return err

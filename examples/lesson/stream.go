@@ -1,6 +1,7 @@
 // The lesson's stream router: a CSV generated while it is sent.
 //
 //	curl -N http://127.0.0.1:8000/products.csv
+
 package lesson
 
 import (

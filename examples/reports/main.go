@@ -25,10 +25,15 @@ func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	mux := http.NewServeMux()
-	lesson.Reports(mux)
-	if err := lesson.Run(ctx, *addr, mux, log); err != nil {
+	if err := lesson.Run(ctx, *addr, reports(), log); err != nil {
 		log.Error("reports failed", "error", err)
 		os.Exit(1)
 	}
+}
+
+// reports returns a mux with the reports router alone.
+func reports() *http.ServeMux {
+	mux := http.NewServeMux()
+	lesson.Reports(mux)
+	return mux
 }
