@@ -2,6 +2,7 @@ package respond
 
 import (
 	"encoding/json"
+	"html/template"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -131,5 +132,85 @@ func BenchmarkRedirect(b *testing.B) {
 	b.Run("respond", func(b *testing.B) {
 		resp := RedirectResponse{URL: "/new-path", Status: http.StatusMovedPermanently}
 		benchServe(b, HandlerFunc(func(*http.Request) (Responder, error) { return resp, nil }), "GET")
+	})
+}
+
+func BenchmarkRaw(b *testing.B) {
+	body := []byte(`<?xml version="1.0"?><item id="7">Widget</item>`)
+	b.Run("floor", func(b *testing.B) {
+		benchServe(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/xml")
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			w.Write(body)
+		}), "GET")
+	})
+	b.Run("respond", func(b *testing.B) {
+		benchServe(b, HandlerFunc(func(*http.Request) (Responder, error) {
+			return Response{Content: body, MediaType: "application/xml"}, nil
+		}), "GET")
+	})
+}
+
+func BenchmarkTemplate(b *testing.B) {
+	page := template.Must(template.New("page").Parse(`<ul>{{range .}}<li>{{.}}</li>{{end}}</ul>`))
+	items := []string{"Widget", "Gadget <b>", "Doohickey & co"}
+	b.Run("floor", func(b *testing.B) {
+		benchServe(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			buf := getBuffer() // the same pool, so the floor pays no more for its buffer
+			defer putBuffer(buf)
+			if err := page.Execute(buf, items); err != nil {
+				http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+			w.Write(buf.Bytes())
+		}), "GET")
+	})
+	b.Run("respond", func(b *testing.B) {
+		benchServe(b, HandlerFunc(func(*http.Request) (Responder, error) {
+			return TemplateResponse{Template: page, Data: items}, nil
+		}), "GET")
+	})
+}
+
+func BenchmarkCookie(b *testing.B) {
+	session := &http.Cookie{Name: "session", Value: "abc123", Path: "/", HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode}
+	b.Run("floor", func(b *testing.B) {
+		benchServe(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.SetCookie(w, session)
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Header().Set("Content-Length", "2")
+			io.WriteString(w, "ok")
+		}), "GET")
+	})
+	b.Run("respond", func(b *testing.B) {
+		cookies := []*http.Cookie{session}
+		benchServe(b, HandlerFunc(func(*http.Request) (Responder, error) {
+			return PlainTextResponse{Content: "ok", Cookies: cookies}, nil
+		}), "GET")
+	})
+}
+
+// BenchmarkErrorResponse is the 404 of a missing item: FastAPI's
+// {"detail": ...} body.
+func BenchmarkErrorResponse(b *testing.B) {
+	b.Run("floor", func(b *testing.B) {
+		benchServe(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, err := json.Marshal(map[string]string{"detail": "Item not found"})
+			if err != nil {
+				http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			w.WriteHeader(http.StatusNotFound)
+			w.Write(body)
+		}), "GET")
+	})
+	b.Run("respond", func(b *testing.B) {
+		benchServe(b, HandlerFunc(func(*http.Request) (Responder, error) {
+			return nil, HTTPError{Status: http.StatusNotFound, Detail: "Item not found"}
+		}), "GET")
 	})
 }
