@@ -735,7 +735,22 @@ func fileSources(fx *fileFixture) map[string]func(name string) FileResponse {
 		"Root":    func(name string) FileResponse { return FileResponse{Root: fx.root, Name: name} },
 		"DirFS":   func(name string) FileResponse { return FileResponse{FS: os.DirFS(fx.rootDir), Name: name} },
 		"Root.FS": func(name string) FileResponse { return FileResponse{FS: fx.root.FS(), Name: name} },
+		"MapFS":   func(name string) FileResponse { return FileResponse{FS: fx.mapFS(), Name: name} },
 	}
+}
+
+// mapFS returns the fixture's root as an in-memory fs.FS, as embed.FS
+// and fstest.MapFS users have it, links included.
+func (fx *fileFixture) mapFS() fstest.MapFS {
+	m := fstest.MapFS{
+		"escape.txt": {Data: []byte("../sentinel.txt"), Mode: fs.ModeSymlink},
+		"outdir":     {Data: []byte(".."), Mode: fs.ModeSymlink},
+		"link.txt":   {Data: []byte("hello.txt"), Mode: fs.ModeSymlink},
+	}
+	for name, content := range fileContents {
+		m[name] = &fstest.MapFile{Data: []byte(content), ModTime: fileModTime, Mode: 0o644}
+	}
+	return m
 }
 
 func TestFileResponseTraversal(t *testing.T) {
@@ -758,7 +773,7 @@ func TestFileResponseSymlinkInsideRoot(t *testing.T) {
 	// Root follows a link that stays inside; an FS with links never
 	// follows one, since it cannot do so safely.
 	fx := newFileFixture(t)
-	for source, want := range map[string]int{"Root": 200, "DirFS": 404, "Root.FS": 404} {
+	for source, want := range map[string]int{"Root": 200, "DirFS": 404, "Root.FS": 404, "MapFS": 404} {
 		got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) {
 			return fileSources(fx)[source]("link.txt"), nil
 		}), httptest.NewRequest(http.MethodGet, "/", nil))
