@@ -365,7 +365,7 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 			hdr["Etag"] = []string{etag}
 		}
 		h.status = http.StatusNotModified
-		_, err := h.write(w, r, -1)
+		_, err := h.write(w, r, -1, nil)
 		return err
 	}
 
@@ -418,7 +418,7 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 	switch len(ranges) {
 	case 0:
 		h.status = http.StatusOK
-		send, err := h.write(w, r, contentLength(hdr, size))
+		send, err := h.write(w, r, contentLength(hdr, size), nil)
 		if err != nil || !send {
 			return err
 		}
@@ -427,7 +427,7 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 		ra := ranges[0]
 		hdr["Content-Range"] = []string{ra.contentRange(size)}
 		h.status = http.StatusPartialContent
-		send, err := h.write(w, r, contentLength(hdr, ra.length))
+		send, err := h.write(w, r, contentLength(hdr, ra.length), nil)
 		if err != nil || !send {
 			return err
 		}
@@ -456,7 +456,7 @@ func (f FileResponse) serveMultipart(w http.ResponseWriter, r *http.Request, h h
 	}
 	h.status = http.StatusPartialContent
 	h.contentType = []string{"multipart/byteranges; boundary=" + boundary}
-	send, err := h.write(w, r, contentLength(w.Header(), length))
+	send, err := h.write(w, r, contentLength(w.Header(), length), nil)
 	if err != nil || !send {
 		return err
 	}

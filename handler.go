@@ -79,15 +79,26 @@ func Serve(w http.ResponseWriter, r *http.Request, resp Responder) {
 var errNilResponder = errors.New("respond: handler returned a nil Responder and a nil error")
 
 // serve writes the response of f, or resp when f is nil.
+//
+// It must know whether the response has started when something fails.
+// The buffered built-in responses, which fail only before their first
+// byte or in a write, record that themselves in started; anything else
+// writes through a trackingWriter that watches for it.
 func (a Adapter) serve(w http.ResponseWriter, r *http.Request, f HandlerFunc, resp Responder) {
-	tw := getTrackingWriter(w)
-	defer putTrackingWriter(tw)
+	var (
+		started bool
+		tw      *trackingWriter
+	)
 	defer func() {
+		if tw != nil {
+			started = started || tw.started
+			putTrackingWriter(tw)
+		}
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
 				panic(p)
 			}
-			a.fail(tw, r, fmt.Errorf("respond: panic: %v\n%s", p, debug.Stack()))
+			a.fail(w, r, started, fmt.Errorf("respond: panic: %v\n%s", p, debug.Stack()))
 		}
 	}()
 	var err error
@@ -95,20 +106,35 @@ func (a Adapter) serve(w http.ResponseWriter, r *http.Request, f HandlerFunc, re
 		resp, err = f(r)
 	}
 	if err == nil {
-		if resp == nil {
+		switch t := resp.(type) {
+		case JSONResponse:
+			err = t.respond(w, r, &started)
+		case HTMLResponse:
+			err = t.respond(w, r, &started)
+		case PlainTextResponse:
+			err = t.respond(w, r, &started)
+		case RedirectResponse:
+			err = t.respond(w, r, &started)
+		case Response:
+			err = t.respond(w, r, &started)
+		case TemplateResponse:
+			err = t.respond(w, r, &started)
+		case nil:
 			err = errNilResponder
-		} else {
+		default:
+			tw = getTrackingWriter(w)
 			err = resp.Respond(tw, r)
+			started = tw.started
 		}
 	}
 	if err != nil {
-		a.fail(tw, r, err)
+		a.fail(w, r, started, err)
 	}
 }
 
 // fail answers err, or aborts the response if it has already started.
-func (a Adapter) fail(tw *trackingWriter, r *http.Request, err error) {
-	if tw.started {
+func (a Adapter) fail(w http.ResponseWriter, r *http.Request, started bool, err error) {
+	if started {
 		a.log(r, slog.LevelWarn, "respond: response aborted after it started", err)
 		panic(http.ErrAbortHandler)
 	}
@@ -119,6 +145,8 @@ func (a Adapter) fail(tw *trackingWriter, r *http.Request, err error) {
 	if toResponse == nil {
 		toResponse = DetailError
 	}
+	tw := getTrackingWriter(w)
+	defer putTrackingWriter(tw)
 	// ErrorResponse and the error response are code like any other: a
 	// panic in them is an error too, even here, where fail may run in
 	// the adapter's deferred recover.

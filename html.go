@@ -31,8 +31,13 @@ type HTMLResponse struct {
 
 // Respond writes the response.
 func (h HTMLResponse) Respond(w http.ResponseWriter, r *http.Request) error {
+	return h.respond(w, r, nil)
+}
+
+// respond is Respond, recording in started when the response starts.
+func (h HTMLResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	hd := head{status: h.Status, header: h.Header, cookies: h.Cookies, contentType: htmlContentType}
-	return hd.writeString(w, r, h.Content)
+	return hd.writeString(w, r, h.Content, started)
 }
 
 // PlainTextResponse writes Content as plain text, with Content-Type
@@ -51,8 +56,13 @@ type PlainTextResponse struct {
 
 // Respond writes the response.
 func (p PlainTextResponse) Respond(w http.ResponseWriter, r *http.Request) error {
+	return p.respond(w, r, nil)
+}
+
+// respond is Respond, recording in started when the response starts.
+func (p PlainTextResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	h := head{status: p.Status, header: p.Header, cookies: p.Cookies, contentType: textContentType}
-	return h.writeString(w, r, p.Content)
+	return h.writeString(w, r, p.Content, started)
 }
 
 // TemplateResponse renders an html/template, as Starlette's
@@ -80,6 +90,11 @@ type TemplateResponse struct {
 
 // Respond executes the template and writes the response.
 func (t TemplateResponse) Respond(w http.ResponseWriter, r *http.Request) error {
+	return t.respond(w, r, nil)
+}
+
+// respond is Respond, recording in started when the response starts.
+func (t TemplateResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	if t.Template == nil {
 		return errors.New("respond: TemplateResponse has no Template")
 	}
@@ -95,5 +110,5 @@ func (t TemplateResponse) Respond(w http.ResponseWriter, r *http.Request) error 
 		return fmt.Errorf("respond: execute template: %w", err)
 	}
 	h := head{status: t.Status, header: t.Header, cookies: t.Cookies, contentType: htmlContentType}
-	return h.writeBytes(w, r, buf.Bytes())
+	return h.writeBytes(w, r, buf.Bytes(), started)
 }

@@ -50,6 +50,11 @@ var jsonContentType = []string{"application/json"}
 
 // Respond encodes Content and writes the response.
 func (j JSONResponse) Respond(w http.ResponseWriter, r *http.Request) error {
+	return j.respond(w, r, nil)
+}
+
+// respond is Respond, recording in started when the response starts.
+func (j JSONResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	buf := getBuffer()
 	defer putBuffer(buf)
 	if err := j.encode(buf); err != nil {
@@ -60,7 +65,7 @@ func (j JSONResponse) Respond(w http.ResponseWriter, r *http.Request) error {
 		contentType = []string{j.MediaType}
 	}
 	h := head{status: j.Status, header: j.Header, cookies: j.Cookies, contentType: contentType}
-	return h.writeBytes(w, r, buf.Bytes())
+	return h.writeBytes(w, r, buf.Bytes(), started)
 }
 
 // encode validates Content and encodes it into buf without a trailing newline.

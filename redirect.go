@@ -53,6 +53,11 @@ var ErrRedirectNotAllowed = errors.New("respond: redirect target is not allowed"
 
 // Respond checks and escapes URL and writes the redirect.
 func (rr RedirectResponse) Respond(w http.ResponseWriter, r *http.Request) error {
+	return rr.respond(w, r, nil)
+}
+
+// respond is Respond, recording in started when the response starts.
+func (rr RedirectResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	switch rr.Status {
 	case 0, http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
 		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
@@ -76,7 +81,7 @@ func (rr RedirectResponse) Respond(w http.ResponseWriter, r *http.Request) error
 		return err // before Location is set, so a failure leaves w untouched
 	}
 	w.Header()["Location"] = []string{location}
-	return h.writeBytes(w, r, nil)
+	return h.writeBytes(w, r, nil, started)
 }
 
 // EscapeURL percent-encodes the bytes of s that may not appear in a URL:

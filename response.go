@@ -42,8 +42,13 @@ type Response struct {
 // Respond writes the response. It fails before writing anything if the
 // status or a cookie is invalid.
 func (resp Response) Respond(w http.ResponseWriter, r *http.Request) error {
+	return resp.respond(w, r, nil)
+}
+
+// respond is Respond, recording in started when the response starts.
+func (resp Response) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	h := head{status: resp.Status, header: resp.Header, cookies: resp.Cookies, contentType: contentType(resp.MediaType)}
-	return h.writeBytes(w, r, resp.Content)
+	return h.writeBytes(w, r, resp.Content, started)
 }
 
 // withCharset adds "; charset=utf-8" to a text/* media type that has no
@@ -96,7 +101,12 @@ func (h head) validate() (int, error) {
 // the status line. It reports whether a body may follow: not for HEAD
 // requests, nor for 204 and 304 responses. Nothing is written when it
 // fails.
-func (h head) write(w http.ResponseWriter, r *http.Request, length int) (body bool, err error) {
+//
+// started, if not nil, is set just before the status is written: the
+// adapter's record that the response has started (see [Adapter.serve]);
+// a panic in WriteHeader counts as started. It is a parameter rather
+// than a field so that it does not escape with the head's values.
+func (h head) write(w http.ResponseWriter, r *http.Request, length int, started *bool) (body bool, err error) {
 	status, err := h.validate()
 	if err != nil {
 		return false, err
@@ -116,6 +126,9 @@ func (h head) write(w http.ResponseWriter, r *http.Request, length int) (body bo
 	case length >= 0:
 		hdr["Content-Length"] = lengthValue(length)
 	}
+	if started != nil {
+		*started = true
+	}
 	w.WriteHeader(status)
 	return bodyAllowed && r.Method != http.MethodHead, nil
 }
@@ -131,8 +144,8 @@ func (h head) setHeader(hdr http.Header) {
 }
 
 // writeBytes writes the head with Content-Length set, then body.
-func (h head) writeBytes(w http.ResponseWriter, r *http.Request, body []byte) error {
-	send, err := h.write(w, r, len(body))
+func (h head) writeBytes(w http.ResponseWriter, r *http.Request, body []byte, started *bool) error {
+	send, err := h.write(w, r, len(body), started)
 	if err != nil || !send {
 		return err
 	}
@@ -143,8 +156,8 @@ func (h head) writeBytes(w http.ResponseWriter, r *http.Request, body []byte) er
 }
 
 // writeString writes the head with Content-Length set, then body.
-func (h head) writeString(w http.ResponseWriter, r *http.Request, body string) error {
-	send, err := h.write(w, r, len(body))
+func (h head) writeString(w http.ResponseWriter, r *http.Request, body string, started *bool) error {
+	send, err := h.write(w, r, len(body), started)
 	if err != nil || !send {
 		return err
 	}

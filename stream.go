@@ -274,7 +274,7 @@ func (sw *streamWriter) start() error {
 	for k, v := range sw.defaults {
 		hdr[k] = v
 	}
-	_, err := sw.head.write(sw.w, sw.r, -1)
+	_, err := sw.head.write(sw.w, sw.r, -1, nil)
 	sw.fast = err == nil && !sw.locked && sw.timeout <= 0
 	if tw, ok := sw.w.(*trackingWriter); ok && tw.started {
 		// The adapter now knows that the response has started, and its
