@@ -86,26 +86,66 @@ func canonicalKey(k string) string {
 // letters, digits and hyphens, which CanonicalMIMEHeaderKey returns
 // unchanged.
 func isCanonical(k string) bool {
-	upper := true
+	// want is the class a letter must have here: upper at the start of
+	// the key and after a hyphen, lower elsewhere.
+	want := keyUpper
 	for i := 0; i < len(k); i++ {
-		c := k[i]
-		switch {
-		case 'A' <= c && c <= 'Z':
-			if !upper {
-				return false
-			}
-		case 'a' <= c && c <= 'z':
-			if upper {
-				return false
-			}
-		case '0' <= c && c <= '9':
-		case c == '-':
-		default:
+		switch c := keyByte[k[i]]; c {
+		case keyOther:
 			return false
+		case keyHyphen:
+			want = keyUpper
+		case keyDigit:
+			want = keyLower
+		default:
+			if c != want {
+				return false
+			}
+			want = keyLower
 		}
-		upper = c == '-'
 	}
 	return len(k) > 0
+}
+
+// The classes of bytes in a header key, for isCanonical.
+const (
+	keyOther byte = iota
+	keyUpper
+	keyLower
+	keyDigit
+	keyHyphen
+)
+
+var keyByte = func() (t [256]byte) {
+	for c := range 256 {
+		switch {
+		case 'A' <= c && c <= 'Z':
+			t[c] = keyUpper
+		case 'a' <= c && c <= 'z':
+			t[c] = keyLower
+		case '0' <= c && c <= '9':
+			t[c] = keyDigit
+		case c == '-':
+			t[c] = keyHyphen
+		}
+	}
+	return t
+}()
+
+// maxCachedLocation bounds the Location values kept, so that the cache
+// holds at most maxCached short URLs.
+const maxCachedLocation = 256
+
+// locations caches Location values: redirect targets are most often
+// constants, such as the lesson's /new-path.
+var locations = valueCache[[]string]{build: func(location string) []string { return []string{location} }}
+
+// locationValue returns the Location header value for an escaped URL.
+func locationValue(location string) []string {
+	if len(location) > maxCachedLocation {
+		return []string{location}
+	}
+	return locations.get(location)
 }
 
 // contentTypes caches Content-Type values built from a MediaType field,

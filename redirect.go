@@ -77,11 +77,13 @@ func (rr RedirectResponse) respond(w http.ResponseWriter, r *http.Request, start
 		return fmt.Errorf("%w: %q", ErrRedirectLoop, rr.URL)
 	}
 	h := head{status: rr.Status, defaultStatus: http.StatusTemporaryRedirect, header: rr.Header, cookies: rr.Cookies}
-	if _, err := h.validate(); err != nil {
+	status, err := h.validate()
+	if err != nil {
 		return err // before Location is set, so a failure leaves w untouched
 	}
-	w.Header()["Location"] = []string{location}
-	return h.writeBytes(w, r, nil, started)
+	w.Header()["Location"] = locationValue(location)
+	h.writeValid(w, r, status, 0, started) // no body, so nothing to fail
+	return nil
 }
 
 // EscapeURL percent-encodes the bytes of s that may not appear in a URL:

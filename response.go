@@ -111,11 +111,18 @@ func (h head) write(w http.ResponseWriter, r *http.Request, length int, started 
 	if err != nil {
 		return false, err
 	}
+	return h.writeValid(w, r, status, length, started), nil
+}
+
+// writeValid is write for a head that validate has passed with status.
+func (h head) writeValid(w http.ResponseWriter, r *http.Request, status, length int, started *bool) (body bool) {
 	hdr := w.Header()
 	if h.contentType != nil {
 		hdr["Content-Type"] = h.contentType
 	}
-	h.setHeader(hdr)
+	if len(h.header) > 0 {
+		h.setHeader(hdr)
+	}
 	for _, c := range h.cookies {
 		hdr["Set-Cookie"] = append(hdr["Set-Cookie"], c.String())
 	}
@@ -130,7 +137,7 @@ func (h head) write(w http.ResponseWriter, r *http.Request, length int, started 
 		*started = true
 	}
 	w.WriteHeader(status)
-	return bodyAllowed && r.Method != http.MethodHead, nil
+	return bodyAllowed && r.Method != http.MethodHead
 }
 
 // setHeader copies h.header into hdr with canonical keys, replacing
