@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -276,7 +277,11 @@ func appendEvent(b []byte, ev Event) ([]byte, error) {
 	}
 	switch {
 	case data != nil:
-		b = appendLines(b, "data", data)
+		// encoding/json's output is one line: it escapes CR and LF in
+		// strings and compacts what a MarshalJSON method returns.
+		b = append(b, "data: "...)
+		b = append(b, data...)
+		b = append(b, '\n')
 	case ev.Data != "" || ev.Event != "":
 		b = appendLines(b, "data", ev.Data)
 	}
@@ -295,14 +300,15 @@ func singleLine(s string) bool {
 
 // appendLines appends s as one "name: line" per line of s, where lines
 // end in CRLF, CR or LF. An empty line is written as "name:".
-func appendLines[S string | []byte](b []byte, name string, s S) []byte {
+func appendLines(b []byte, name, s string) []byte {
+	// The next LF and CR, each found by a vectorized scan, and scanned
+	// for again only once the line that held it has been written, so
+	// that a long value costs two passes, not one per line.
+	lf, cr := strings.IndexByte(s, '\n'), strings.IndexByte(s, '\r')
 	for {
-		end := -1
-		for i := 0; i < len(s); i++ {
-			if s[i] == '\n' || s[i] == '\r' {
-				end = i
-				break
-			}
+		end := lf
+		if cr >= 0 && (end < 0 || cr < end) {
+			end = cr
 		}
 		line := s
 		if end >= 0 {
@@ -318,10 +324,21 @@ func appendLines[S string | []byte](b []byte, name string, s S) []byte {
 		if end < 0 {
 			return b
 		}
-		if s[end] == '\r' && end+1 < len(s) && s[end+1] == '\n' {
-			end++
+		next := end + 1
+		if s[end] == '\r' && next < len(s) && s[next] == '\n' {
+			next++
 		}
-		s = s[end+1:]
+		s = s[next:]
+		if lf >= 0 {
+			if lf -= next; lf < 0 {
+				lf = strings.IndexByte(s, '\n')
+			}
+		}
+		if cr >= 0 {
+			if cr -= next; cr < 0 {
+				cr = strings.IndexByte(s, '\r')
+			}
+		}
 	}
 }
 
