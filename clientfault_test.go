@@ -137,21 +137,11 @@ func TestClientDisconnectMidDownload(t *testing.T) {
 	for _, rangeHeader := range []string{"", "bytes=1000000-", "bytes=0-99,4000000-"} {
 		for _, read := range []int{0, 64 << 10, 1 << 20, 4 << 20} {
 			t.Run(fmt.Sprintf("Range=%q/after %d bytes", rangeHeader, read), func(t *testing.T) {
-				ctx, cancel := context.WithCancel(context.Background())
-				defer cancel()
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+				header := http.Header{}
 				if rangeHeader != "" {
-					req.Header.Set("Range", rangeHeader)
+					header.Set("Range", rangeHeader)
 				}
-				res, err := client.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if n, err := io.CopyN(io.Discard, res.Body, int64(read)); err != nil {
-					t.Fatalf("read %d bytes: %v", n, err)
-				}
-				cancel()
-				res.Body.Close()
+				readAndLeave(t, client, srv.URL, header, read)
 				if p := sw.await(t, 10*time.Second); p != http.ErrAbortHandler {
 					t.Errorf("handler ended with %v, want an abort (http.ErrAbortHandler)", p)
 				}
@@ -207,18 +197,7 @@ func TestClientDisconnectMidStream(t *testing.T) {
 				}), nil)
 				client := srv.Client()
 				defer client.CloseIdleConnections()
-				ctx, cancel := context.WithCancel(context.Background())
-				defer cancel()
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
-				res, err := client.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if n, err := io.CopyN(io.Discard, res.Body, int64(read)); err != nil {
-					t.Fatalf("read %d bytes: %v", n, err)
-				}
-				cancel()
-				res.Body.Close()
+				readAndLeave(t, client, srv.URL, nil, read)
 				select {
 				case <-stopped:
 				case <-time.After(10 * time.Second):
@@ -604,6 +583,26 @@ func cutRequest(client *http.Client, addr, base, path string, how int, rnd *rand
 		return false, fmt.Errorf("GET %s: read: %v", path, err)
 	}
 	return got == n, nil
+}
+
+// readAndLeave requests url with header, reads n bytes of the body and
+// leaves: it cancels the request and closes the body.
+func readAndLeave(t *testing.T, client *http.Client, url string, header http.Header, n int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if got, err := io.CopyN(io.Discard, res.Body, int64(n)); err != nil {
+		t.Fatalf("read %d bytes: %v", got, err)
+	}
 }
 
 // settleGoroutines waits up to timeout for the number of goroutines to
