@@ -167,7 +167,9 @@ func (e EventSourceResponse) Respond(w http.ResponseWriter, r *http.Request) err
 	}
 	defer sw.stop()
 
-	var buf []byte // guarded by sw.mu
+	scratch := getBuffer()
+	defer putBuffer(scratch)
+	sw.events = scratch.AvailableBuffer() // guarded by sw.mu
 	send := func(ev Event) error {
 		if ev.JSON != nil {
 			// Encode outside the lock: a MarshalJSON method is user code.
@@ -183,16 +185,25 @@ func (e EventSourceResponse) Respond(w http.ResponseWriter, r *http.Request) err
 		}
 		sw.mu.Lock()
 		defer sw.mu.Unlock()
-		b, err := appendEvent(buf[:0], ev)
+		b, err := appendEvent(sw.events[:0], ev)
 		if err != nil {
 			return err
 		}
 		if cap(b) <= maxPooledBuffer {
-			buf = b
+			sw.events = b
 		}
 		return sw.writeLocked(b)
 	}
-	return sw.finish(produce(ctx, r.Header.Get("Last-Event-ID"), send))
+	return sw.finish(produce(ctx, lastEventID(r), send))
+}
+
+// lastEventID returns the request's Last-Event-ID header. Header.Get
+// would allocate the canonical form of the key on every call.
+func lastEventID(r *http.Request) string {
+	if v := r.Header["Last-Event-Id"]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // producer returns the one event source as an eventProducer.

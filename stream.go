@@ -141,26 +141,35 @@ func (s StreamingResponse) Respond(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	defer sw.stop()
+	sw.yield = sw.yielder()
 
 	switch {
 	case s.Seq != nil:
 		s.Seq(sw.yield) // it keeps returning false once it has
 	case s.Seq2 != nil:
-		for chunk, perr := range s.Seq2 {
-			if perr != nil {
-				err = perr
-				break
-			}
-			if sw.write(chunk) != nil {
-				break
-			}
-		}
+		err = sw.writeSeq2(s.Seq2)
 	case s.Reader != nil:
 		err = sw.readFrom(s.Reader)
 	default:
 		err = s.Func(sw.ctx, funcWriter{sw})
 	}
 	return sw.finish(err)
+}
+
+// writeSeq2 sends the chunks of seq until it ends, yields an error, or
+// a write fails, and returns the producer's error. (A function of its
+// own, so that only this source pays for the variables its loop body
+// shares with Respond.)
+func (sw *streamWriter) writeSeq2(seq iter.Seq2[[]byte, error]) error {
+	for chunk, err := range seq {
+		if err != nil {
+			return err
+		}
+		if sw.write(chunk) != nil {
+			return nil // finish reports the write error
+		}
+	}
+	return nil
 }
 
 // closeOnDone closes c when ctx is done, and returns a function that
@@ -203,10 +212,11 @@ type streamWriter struct {
 	ctx      context.Context // the request's; checked before each chunk
 	timeout  time.Duration
 	started  bool
-	halted   bool  // stop was called: nothing more is written
-	err      error // the first write error; every later write returns it
-	fast     bool  // started, not locked, no timeout, not halted, no error
-	yield    func([]byte) bool
+	halted   bool              // stop was called: nothing more is written
+	err      error             // the first write error; every later write returns it
+	fast     bool              // started, not locked, no timeout, not halted, no error
+	yield    func([]byte) bool // set by StreamingResponse, for its writes
+	events   []byte            // EventSourceResponse's event buffer
 
 	locked bool // set before first use when interval > 0, pings, or several writers
 	mu     sync.Mutex
@@ -249,7 +259,6 @@ func newStreamWriter(w http.ResponseWriter, r *http.Request, h head, defaults ht
 		interval: interval,
 		locked:   interval > 0,
 	}
-	sw.yield = sw.yielder()
 	if !bodyAllowed(status, r) {
 		return nil, false, sw.start()
 	}
