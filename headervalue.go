@@ -4,6 +4,7 @@ import (
 	"maps"
 	"net/textproto"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -14,8 +15,9 @@ import (
 // response, as much as the rest of a small response together, so they
 // are built once and shared. Every shared value slice has a capacity
 // equal to its length, so a later append (by middleware) copies it
-// instead of writing into it; like net/http, respond assumes nobody
-// writes into a header value slice in place.
+// instead of writing into it; respond assumes, as the sharing of
+// constant slices in net/http's own handlers does, that nobody writes
+// into a header value slice in place.
 
 // maxCachedLength bounds the Content-Length values kept: bodies up to
 // 4 KiB, the common small JSON and HTML responses.
@@ -39,7 +41,12 @@ func lengthValue(n int) []string {
 // maxCached bounds each valueCache, so that values built from input that
 // never repeats (a header key made from a request) cannot grow it
 // without limit; past the bound, values are built every time.
-const maxCached = 256
+// maxCachedKey bounds the length of a key it keeps: the values that
+// repeat are short, and a long one must not be pinned in memory.
+const (
+	maxCached    = 256
+	maxCachedKey = 128
+)
 
 // valueCache maps a string to the value build makes of it, building each
 // value once. Reads take no lock: the map is replaced, never modified.
@@ -47,6 +54,7 @@ type valueCache[V any] struct {
 	build func(string) V
 	mu    sync.Mutex // serializes writers
 	m     atomic.Pointer[map[string]V]
+	full  atomic.Bool // the map holds maxCached values
 }
 
 func (c *valueCache[V]) get(key string) V {
@@ -55,12 +63,19 @@ func (c *valueCache[V]) get(key string) V {
 			return v
 		}
 	}
+	if len(key) > maxCachedKey || c.full.Load() {
+		return c.build(key)
+	}
+	// A copy, so that the cache does not pin the memory the key came
+	// from: a header value can be a slice of a whole request line.
+	key = strings.Clone(key)
 	v := c.build(key)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	m := map[string]V{}
 	if old := c.m.Load(); old != nil {
 		if len(*old) >= maxCached {
+			c.full.Store(true)
 			return v
 		}
 		m = maps.Clone(*old)
@@ -131,22 +146,6 @@ var keyByte = func() (t [256]byte) {
 	}
 	return t
 }()
-
-// maxCachedLocation bounds the Location values kept, so that the cache
-// holds at most maxCached short URLs.
-const maxCachedLocation = 256
-
-// locations caches Location values: redirect targets are most often
-// constants, such as the lesson's /new-path.
-var locations = valueCache[[]string]{build: func(location string) []string { return []string{location} }}
-
-// locationValue returns the Location header value for an escaped URL.
-func locationValue(location string) []string {
-	if len(location) > maxCachedLocation {
-		return []string{location}
-	}
-	return locations.get(location)
-}
 
 // contentTypes caches Content-Type values built from a MediaType field,
 // with "; charset=utf-8" added to text/* types (see [Response]).

@@ -3,8 +3,10 @@ package respond
 import (
 	"net/textproto"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 func TestLengthValue(t *testing.T) {
@@ -74,6 +76,30 @@ func TestValueCacheBounded(t *testing.T) {
 	wg.Wait()
 	if n := len(*c.m.Load()); n != maxCached {
 		t.Errorf("cache holds %d values, want the bound %d", n, maxCached)
+	}
+}
+
+// TestValueCacheKeys checks that a cached key is a copy, so that the
+// cache does not pin the memory of the string it came from (a request
+// line), and that a long key is not cached at all.
+func TestValueCacheKeys(t *testing.T) {
+	c := valueCache[string]{build: strings.ToUpper}
+	line := "GET /x?next=/home HTTP/1.1" // stands for a request line
+	key := line[12:17]                   // "/home", a slice of it
+	if got := c.get(key); got != "/HOME" {
+		t.Fatalf("get(%q) = %q", key, got)
+	}
+	for k := range *c.m.Load() {
+		if unsafe.StringData(k) == unsafe.StringData(key) {
+			t.Errorf("cached key %q shares the memory of the string it came from", k)
+		}
+	}
+	long := strings.Repeat("a", maxCachedKey+1)
+	if got := c.get(long); got != strings.ToUpper(long) {
+		t.Errorf("get(long) = %.10q…", got)
+	}
+	if _, ok := (*c.m.Load())[long]; ok {
+		t.Errorf("a key of %d bytes was cached", len(long))
 	}
 }
 

@@ -81,7 +81,9 @@ func (rr RedirectResponse) respond(w http.ResponseWriter, r *http.Request, start
 	if err != nil {
 		return err // before Location is set, so a failure leaves w untouched
 	}
-	w.Header()["Location"] = locationValue(location)
+	// Not shared between responses like the other values: middleware
+	// that rewrites Location in place would rewrite it for every request.
+	w.Header()["Location"] = []string{location}
 	h.writeValid(w, r, status, 0, started) // no body, so nothing to fail
 	return nil
 }

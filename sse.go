@@ -168,8 +168,17 @@ func (e EventSourceResponse) Respond(w http.ResponseWriter, r *http.Request) err
 	defer sw.stop()
 
 	scratch := getBuffer()
-	defer putBuffer(scratch)
 	sw.events = scratch.AvailableBuffer() // guarded by sw.mu
+	defer func() {
+		// A send after the stream has ended (from a goroutine the
+		// producer left running) must not write into a buffer that the
+		// pool has handed to another response: let go of it under the
+		// lock first.
+		sw.mu.Lock()
+		sw.events = nil
+		sw.mu.Unlock()
+		putBuffer(scratch)
+	}()
 	send := func(ev Event) error {
 		if ev.JSON != nil {
 			// Encode outside the lock: a MarshalJSON method is user code.
@@ -185,6 +194,9 @@ func (e EventSourceResponse) Respond(w http.ResponseWriter, r *http.Request) err
 		}
 		sw.mu.Lock()
 		defer sw.mu.Unlock()
+		if sw.halted {
+			return errStreamEnded
+		}
 		b, err := appendEvent(sw.events[:0], ev)
 		if err != nil {
 			return err

@@ -552,6 +552,38 @@ func TestEventSourceSend(t *testing.T) {
 // FuzzEvent checks that no event, whatever its fields, can make a
 // client see more than the one event, the fields and the comments that
 // were sent, and that data round-trips with its line ends made LF.
+// TestEventSourceLateSend checks that a send after the stream has ended,
+// from a goroutine the producer left running, fails and writes nothing:
+// not into the stream, and not into the pooled buffer that the stream
+// has given back and another response now holds.
+func TestEventSourceLateSend(t *testing.T) {
+	var late func(Event) error
+	resp := EventSourceResponse{PingInterval: -1, Func: func(_ context.Context, _ string, send func(Event) error) error {
+		late = send
+		return send(Event{Data: "hello"})
+	}}
+	warm := getBuffer() // a buffer with room, so that the stream takes one
+	warm.Grow(4096)
+	putBuffer(warm)
+	rec := httptest.NewRecorder()
+	if err := resp.Respond(rec, httptest.NewRequest(http.MethodGet, "/", nil)); err != nil {
+		t.Fatal(err)
+	}
+	other := getBuffer() // another response takes the pooled buffer
+	defer putBuffer(other)
+	other.WriteString(strings.Repeat("A", 40))
+	before := other.String()
+	if err := late(Event{Data: "late"}); !errors.Is(err, errStreamEnded) {
+		t.Errorf("late send = %v, want errStreamEnded", err)
+	}
+	if other.String() != before {
+		t.Errorf("a late send wrote into another response's buffer: %q", other.String())
+	}
+	if body := rec.Body.String(); body != "data: hello\n\n" {
+		t.Errorf("body %q, want the one event", body)
+	}
+}
+
 func FuzzEvent(f *testing.F) {
 	f.Add("hello", "", "", "", int64(0))
 	f.Add("a\r\nb\rc\nd", "price", "42", "note", int64(3000))

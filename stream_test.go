@@ -646,6 +646,9 @@ func TestStreamWriteTimeoutCleanEnd(t *testing.T) {
 		{"WithBackground and WithHeader", WithBackground(WithHeader(StreamingResponse{Seq: one, WriteTimeout: timeout}, http.Header{"X-A": {"1"}}), func(context.Context) {
 			time.Sleep(4 * timeout)
 		}), "a\n"},
+		{"WithBackground twice", WithBackground(WithBackground(StreamingResponse{Seq: one, WriteTimeout: timeout}, func(context.Context) {}), func(context.Context) {
+			time.Sleep(4 * timeout)
+		}), "a\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

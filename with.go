@@ -83,12 +83,14 @@ func (wb withBackground) Respond(w http.ResponseWriter, r *http.Request) error {
 }
 
 // writeTimeoutOf returns the per-write deadline of a stream, seen
-// through WithHeader, or 0.
+// through WithHeader and WithBackground, or 0.
 func writeTimeoutOf(resp Responder) time.Duration {
 	switch r := resp.(type) {
 	case interface{ writeTimeout() time.Duration }:
 		return r.writeTimeout()
 	case withHeader:
+		return writeTimeoutOf(r.resp)
+	case withBackground:
 		return writeTimeoutOf(r.resp)
 	}
 	return 0

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -16,13 +17,7 @@ import (
 func TestRunEndsLingeringRequests(t *testing.T) {
 	defer func(d time.Duration) { shutdownGrace = d }(shutdownGrace)
 	shutdownGrace = 100 * time.Millisecond
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 
 	started, cancelled := make(chan struct{}), make(chan struct{})
 	lingering := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -36,15 +31,7 @@ func TestRunEndsLingeringRequests(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, addr, lingering, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
 
-	var res *http.Response
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if res, err = http.Get("http://" + addr + "/"); err == nil || time.Now().After(deadline) {
-			break
-		}
-	}
-	if err != nil {
-		t.Fatalf("server never answered: %v", err)
-	}
+	res := getWhenUp(t, "http://"+addr+"/")
 	defer res.Body.Close()
 	<-started
 
@@ -61,5 +48,64 @@ func TestRunEndsLingeringRequests(t *testing.T) {
 	case <-cancelled:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the lingering request's context was never cancelled")
+	}
+}
+
+// TestRunReportsStuckHandlers checks that a handler that ignores its
+// cancelled context does not keep Run from returning: Run waits a grace
+// period more, then says how many handlers are still running.
+func TestRunReportsStuckHandlers(t *testing.T) {
+	defer func(d time.Duration) { shutdownGrace = d }(shutdownGrace)
+	shutdownGrace = 100 * time.Millisecond
+	addr := freeAddr(t)
+
+	started, release := make(chan struct{}), make(chan struct{})
+	defer close(release)
+	stuck := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		http.NewResponseController(w).Flush()
+		close(started)
+		<-release // ignores r.Context()
+	})
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, addr, stuck, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	res := getWhenUp(t, "http://"+addr+"/")
+	defer res.Body.Close()
+	<-started
+
+	stop()
+	select {
+	case err := <-done:
+		if err == nil || !strings.HasSuffix(err.Error(), "were cancelled: 1") {
+			t.Errorf("Run = %v, want an error about 1 handler still running", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run still waiting for a stuck handler 5s after shutdown began")
+	}
+}
+
+// freeAddr returns a loopback address whose port was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// getWhenUp requests url until the server answers, for up to 5 seconds.
+func getWhenUp(t *testing.T, url string) *http.Response {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		res, err := http.Get(url)
+		if err == nil {
+			return res
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server never answered: %v", err)
+		}
 	}
 }
