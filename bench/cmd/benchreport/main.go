@@ -4,7 +4,7 @@
 // ratios to the floor, the machine and Go version, and how to rerun.
 //
 //	go -C bench run ./cmd/benchreport                 # from the repository root
-//	go -C bench run ./cmd/benchreport -count 10 -e2e-count 5
+//	go -C bench run ./cmd/benchreport -count 10 -e2e-count 10
 //	go -C bench run ./cmd/benchreport -from results   # rewrite from the last run
 //
 // Raw results go to bench/results/ (ignored by git). The numbers are only
@@ -33,7 +33,7 @@ func main() {
 	log.SetPrefix("benchreport: ")
 	count := flag.Int("count", 6, "runs of each micro benchmark (-count of go test)")
 	benchtime := flag.String("benchtime", "1s", "`duration` of each micro benchmark run")
-	e2eCount := flag.Int("e2e-count", 3, "runs of each end-to-end benchmark")
+	e2eCount := flag.Int("e2e-count", 6, "runs of each end-to-end benchmark (fewer cannot tell 5% apart on a shared machine)")
 	e2eTime := flag.String("e2e-benchtime", "1s", "`duration` of each end-to-end benchmark run")
 	skipE2E := flag.Bool("skip-e2e", false, "do not run the end-to-end benchmarks (keep their last results)")
 	from := flag.String("from", "", "write the report from the results in `dir` without running anything")

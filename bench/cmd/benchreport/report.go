@@ -549,7 +549,7 @@ func readFile(path string) string {
 func writeRerun(p printer) {
 	p("## Rerun\n\n")
 	p("```\n")
-	p("go -C bench run ./cmd/benchreport                    # this report: -count 6, about 15 minutes\n")
+	p("go -C bench run ./cmd/benchreport                    # this report: -count 6 -e2e-count 6, about 10 minutes\n")
 	p("go -C bench run ./cmd/benchreport -count 10          # more runs, tighter intervals\n")
 	p("go -C bench run ./cmd/benchreport -from results      # rewrite the report from the last raw results\n")
 	p("cd bench && go test -run '^$' -bench 'Micro/json_small' -count 6 .   # one workload\n")
