@@ -520,7 +520,7 @@ func writeMachine(p printer, t *table, run runInfo) {
 	p("| CPU | %s, %d logical cores |\n", cpu, runtime.NumCPU())
 	p("| OS | %s/%s, kernel %s |\n", runtime.GOOS, runtime.GOARCH, strings.TrimSpace(readFile("/proc/sys/kernel/osrelease")))
 	p("| Go | %s |\n", command("go", "env", "GOVERSION"))
-	dirty := command("git", "-C", "..", "diff", "--shortstat", "HEAD", "--", ".", ":(exclude)bench")
+	dirty := command("git", "-C", "..", "diff", "--shortstat", "HEAD", "--", ".", ":(exclude)bench", ":(exclude)BENCHMARKS.md")
 	if dirty == "" {
 		dirty = "clean"
 	} else {
