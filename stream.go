@@ -428,8 +428,16 @@ func (sw *streamWriter) writeLocked(p []byte) error {
 }
 
 // fail records err as the stream's failure and reports it to onFail.
+//
+// fast is cleared only where it is set: it is true only for a stream
+// without a lock, and so without timers, whose one goroutine reads it
+// without a lock; a timer's callback, which may fail a locked stream,
+// must not write it.
 func (sw *streamWriter) fail(err error) error {
-	sw.err, sw.fast = err, false
+	sw.err = err
+	if sw.fast {
+		sw.fast = false
+	}
 	if sw.onFail != nil {
 		sw.onFail(err)
 	}
