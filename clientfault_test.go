@@ -585,9 +585,10 @@ func cutRequest(client *http.Client, addr, base, path string, how int, rnd *rand
 	return got == n, nil
 }
 
-// readAndLeave requests url with header, reads n bytes of the body and
-// leaves: it cancels the request and closes the body.
-func readAndLeave(t *testing.T, client *http.Client, url string, header http.Header, n int) {
+// readAndLeave requests url with header, reads the first n bytes of the
+// body and leaves: it cancels the request and closes the body. It
+// returns the bytes it read.
+func readAndLeave(t *testing.T, client *http.Client, url string, header http.Header, n int) []byte {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -600,9 +601,11 @@ func readAndLeave(t *testing.T, client *http.Client, url string, header http.Hea
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	if got, err := io.CopyN(io.Discard, res.Body, int64(n)); err != nil {
-		t.Fatalf("read %d bytes: %v", got, err)
+	got := make([]byte, n)
+	if n, err := io.ReadFull(res.Body, got); err != nil {
+		t.Fatalf("read %d bytes: %v", n, err)
 	}
+	return got
 }
 
 // settleGoroutines waits up to timeout for the number of goroutines to

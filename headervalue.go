@@ -72,12 +72,14 @@ func (c *valueCache[V]) get(key string) V {
 	v := c.build(key)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	m := map[string]V{}
-	if old := c.m.Load(); old != nil {
-		if len(*old) >= maxCached {
-			c.full.Store(true)
-			return v
-		}
+	var m map[string]V
+	switch old := c.m.Load(); {
+	case old == nil:
+		m = make(map[string]V, 1)
+	case len(*old) >= maxCached:
+		c.full.Store(true)
+		return v
+	default:
 		m = maps.Clone(*old)
 	}
 	m[key] = v

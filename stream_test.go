@@ -365,23 +365,6 @@ func (w wrapper) Write(p []byte) (int, error) { return w.w.Write(p) }
 func (w wrapper) WriteHeader(code int)        { w.w.WriteHeader(code) }
 func (w wrapper) Unwrap() http.ResponseWriter { return w.w }
 
-// readFirstLineAndLeave requests url, checks that the body's first line
-// is want, and then leaves: it cancels the request and closes the body.
-func readFirstLineAndLeave(t *testing.T, client *http.Client, url, want string) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	res, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if line, err := bufio.NewReader(res.Body).ReadString('\n'); line != want {
-		t.Fatalf("first chunk %q, %v; want %q", line, err, want)
-	}
-}
-
 // TestStreamClientDisconnect checks that when the client leaves, a
 // producer that never looks at the context stops at its next step, and
 // that no goroutine is left behind.
@@ -402,7 +385,9 @@ func TestStreamClientDisconnect(t *testing.T) {
 				}
 			}
 			srv, client := newServer(t, streamHandler(sources(p)[kind], nil))
-			readFirstLineAndLeave(t, client, srv.URL, "tick\n")
+			if first := readAndLeave(t, client, srv.URL, nil, len("tick\n")); string(first) != "tick\n" {
+				t.Fatalf("first chunk %q, want %q", first, "tick\n")
+			}
 			select {
 			case err := <-stopped:
 				t.Logf("producer stopped after %d steps: %v", steps.Load(), err)
@@ -436,7 +421,9 @@ func TestStreamFuncContext(t *testing.T) {
 	srv, client := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), key{}, "request")))
 	}))
-	readFirstLineAndLeave(t, client, srv.URL, "first\n")
+	if first := readAndLeave(t, client, srv.URL, nil, len("first\n")); string(first) != "first\n" {
+		t.Fatalf("first chunk %q, want %q", first, "first\n")
+	}
 	select {
 	case err := <-stopped:
 		if !errors.Is(err, context.Canceled) {
@@ -457,7 +444,9 @@ func TestStreamReaderClosedOnDisconnect(t *testing.T) {
 		returned <- StreamingResponse{Reader: pr}.Respond(w, r)
 	}))
 	go io.WriteString(pw, "first\n") // then nothing: Read blocks
-	readFirstLineAndLeave(t, client, srv.URL, "first\n")
+	if first := readAndLeave(t, client, srv.URL, nil, len("first\n")); string(first) != "first\n" {
+		t.Fatalf("first chunk %q, want %q", first, "first\n")
+	}
 	select {
 	case err := <-returned:
 		if !errors.Is(err, context.Canceled) {
