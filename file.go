@@ -392,9 +392,9 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 		}
 	}
 
-	// One backing array for four headers saves allocations; each slice
+	// One backing array for five headers saves allocations; each slice
 	// is clipped, so an append elsewhere copies it.
-	values := make([]string, 4)
+	values := make([]string, 5)
 	values[0], values[1], values[2], values[3] = etag, lastModified, contentType, "bytes"
 	hdr := w.Header()
 	if etag != "" {
@@ -408,11 +408,12 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 		hdr["Accept-Ranges"] = values[3:4:4]
 	}
 	if f.Filename != "" || f.Inline {
-		disposition := "attachment"
+		dispositions := &attachmentValues
 		if f.Inline {
-			disposition = "inline"
+			dispositions = &inlineValues
 		}
-		hdr["Content-Disposition"] = []string{ContentDisposition(disposition, f.Filename)}
+		values[4] = dispositions.get(f.Filename)
+		hdr["Content-Disposition"] = values[4:5:5]
 	}
 
 	switch len(ranges) {

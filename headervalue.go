@@ -163,3 +163,10 @@ func contentType(mediaType string) []string {
 	}
 	return contentTypes.get(mediaType)
 }
+
+// attachmentValues and inlineValues cache Content-Disposition values by
+// download name: a FileResponse usually sends one of a few names.
+var (
+	attachmentValues = valueCache[string]{build: func(name string) string { return ContentDisposition("attachment", name) }}
+	inlineValues     = valueCache[string]{build: func(name string) string { return ContentDisposition("inline", name) }}
+)

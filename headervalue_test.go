@@ -125,3 +125,18 @@ func TestContentTypeValue(t *testing.T) {
 		}
 	}
 }
+
+// TestDispositionValues checks that the cached Content-Disposition values
+// are ContentDisposition's, built or cached, for each disposition.
+func TestDispositionValues(t *testing.T) {
+	for _, name := range []string{"", "report.pdf", `a "quoted" name.txt`, "naïve.txt", strings.Repeat("x", maxCachedKey+1)} {
+		for range 2 { // built, then cached
+			if got, want := attachmentValues.get(name), ContentDisposition("attachment", name); got != want {
+				t.Errorf("attachmentValues.get(%q) = %q, want %q", name, got, want)
+			}
+			if got, want := inlineValues.get(name), ContentDisposition("inline", name); got != want {
+				t.Errorf("inlineValues.get(%q) = %q, want %q", name, got, want)
+			}
+		}
+	}
+}
