@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -139,14 +140,10 @@ var (
 	pingComment    = []byte(": ping\n\n")
 )
 
-// eventProducer is the form every event source is run in.
-type eventProducer func(ctx context.Context, lastEventID string, send func(Event) error) error
-
 // Respond runs the producer and writes the events as described on
 // [EventSourceResponse].
 func (e EventSourceResponse) Respond(w http.ResponseWriter, r *http.Request) error {
-	produce, err := e.producer()
-	if err != nil {
+	if err := e.checkSource(); err != nil {
 		return err
 	}
 	h := head{status: e.Status, header: e.Header, cookies: e.Cookies, contentType: sseContentType}
@@ -154,60 +151,57 @@ func (e EventSourceResponse) Respond(w http.ResponseWriter, r *http.Request) err
 	if err != nil || !body {
 		return err
 	}
-	ctx, cancel := context.WithCancelCause(r.Context())
-	defer cancel(nil)
-	sw.locked = true // send may be called from several goroutines, and pings write too
-	sw.onFail = cancel
 	ping := e.PingInterval
 	if ping == 0 {
 		ping = DefaultPingInterval
+	}
+	// Func's send may be called from several goroutines, and pings are
+	// written by a timer; only Seq and Seq2 without pings, written by
+	// the handler's goroutine alone, need no lock.
+	sw.locked = e.Func != nil || ping > 0
+	ctx := r.Context()
+	if e.Func != nil {
+		// Only Func is given the context, so only it pays for one that
+		// a failed write cancels.
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(ctx)
+		defer cancel(nil)
+		sw.onFail = cancel
 	}
 	if ping > 0 {
 		sw.startPings(ping, pingComment)
 	}
 	defer sw.stop()
 
-	scratch := getBuffer()
-	sw.events = scratch.AvailableBuffer() // guarded by sw.mu
+	bp := eventBufPool.Get().(*[]byte)
+	sw.events = (*bp)[:0] // guarded by sw.mu
 	defer func() {
 		// A send after the stream has ended (from a goroutine the
 		// producer left running) must not write into a buffer that the
 		// pool has handed to another response: let go of it under the
 		// lock first.
-		sw.mu.Lock()
+		sw.lock()
+		if cap(sw.events) <= maxPooledBuffer {
+			*bp = sw.events[:0]
+		}
 		sw.events = nil
-		sw.mu.Unlock()
-		putBuffer(scratch)
+		sw.unlock()
+		eventBufPool.Put(bp)
 	}()
-	send := func(ev Event) error {
-		if ev.JSON != nil {
-			// Encode outside the lock: a MarshalJSON method is user code.
-			out := getBuffer()
-			defer putBuffer(out)
-			b, err := appendEvent(out.AvailableBuffer(), ev)
-			if err != nil {
-				return err
-			}
-			sw.mu.Lock()
-			defer sw.mu.Unlock()
-			return sw.writeLocked(b)
-		}
-		sw.mu.Lock()
-		defer sw.mu.Unlock()
-		if sw.halted {
-			return errStreamEnded
-		}
-		b, err := appendEvent(sw.events[:0], ev)
-		if err != nil {
-			return err
-		}
-		if cap(b) <= maxPooledBuffer {
-			sw.events = b
-		}
-		return sw.writeLocked(b)
+	switch {
+	case e.Seq != nil:
+		err = sw.sendSeq(e.Seq)
+	case e.Seq2 != nil:
+		err = sw.sendSeq2(e.Seq2)
+	default:
+		err = e.Func(ctx, lastEventID(r), sw.send)
 	}
-	return sw.finish(produce(ctx, lastEventID(r), send))
+	return sw.finish(err)
 }
+
+// eventBufPool holds the buffers that events are formatted in, each
+// kept with the capacity its last stream grew it to.
+var eventBufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // lastEventID returns the request's Last-Event-ID header. Header.Get
 // would allocate the canonical form of the key on every call.
@@ -218,8 +212,8 @@ func lastEventID(r *http.Request) string {
 	return ""
 }
 
-// producer returns the one event source as an eventProducer.
-func (e EventSourceResponse) producer() (eventProducer, error) {
+// checkSource fails unless exactly one event source is set.
+func (e EventSourceResponse) checkSource() error {
 	n := 0
 	for _, set := range []bool{e.Seq != nil, e.Seq2 != nil, e.Func != nil} {
 		if set {
@@ -228,39 +222,77 @@ func (e EventSourceResponse) producer() (eventProducer, error) {
 	}
 	switch {
 	case n == 0:
-		return nil, errNoEventSource
+		return errNoEventSource
 	case n > 1:
-		return nil, errManyEventSources
-	case e.Func != nil:
-		return e.Func, nil
-	case e.Seq != nil:
-		seq := e.Seq
-		return func(_ context.Context, _ string, send func(Event) error) error {
-			for ev := range seq {
-				if err := send(ev); err != nil {
-					return err
-				}
-			}
-			return nil
-		}, nil
+		return errManyEventSources
 	}
-	seq2 := e.Seq2
-	return func(_ context.Context, _ string, send func(Event) error) error {
-		for ev, err := range seq2 {
-			if err != nil {
-				return err
-			}
-			if err := send(ev); err != nil {
-				return err
-			}
+	return nil
+}
+
+// sendSeq sends the events of seq until it ends or a send fails.
+func (sw *streamWriter) sendSeq(seq iter.Seq[Event]) error {
+	for ev := range seq {
+		if err := sw.sendEvent(&ev); err != nil {
+			return err
 		}
-		return nil
-	}, nil
+	}
+	return nil
+}
+
+// sendSeq2 sends the events of seq until it ends, yields an error, or a
+// send fails, and returns the first error.
+func (sw *streamWriter) sendSeq2(seq iter.Seq2[Event, error]) error {
+	for ev, err := range seq {
+		if err != nil {
+			return err
+		}
+		if err := sw.sendEvent(&ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// send writes ev as one event and flushes it. It may be called from
+// several goroutines.
+func (sw *streamWriter) send(ev Event) error { return sw.sendEvent(&ev) }
+
+// sendEvent is send, with the event passed by pointer: an Event is 88
+// bytes, and copying it at each call costs more than formatting a short
+// one.
+func (sw *streamWriter) sendEvent(ev *Event) error {
+	if ev.JSON != nil {
+		// Encode outside the lock: a MarshalJSON method is user code.
+		out := getBuffer()
+		defer putBuffer(out)
+		b, err := appendEvent(out.AvailableBuffer(), ev)
+		if err != nil {
+			return err
+		}
+		sw.lock()
+		defer sw.unlock()
+		return sw.writeLocked(b)
+	}
+	sw.lock()
+	defer sw.unlock()
+	if sw.halted {
+		return errStreamEnded
+	}
+	b, err := appendEvent(sw.events[:0], ev)
+	if err != nil {
+		return err
+	}
+	sw.events = b
+	return sw.writeLocked(b)
 }
 
 // appendEvent appends ev to b in the event stream format. It appends
 // nothing if ev is invalid.
-func appendEvent(b []byte, ev Event) ([]byte, error) {
+func appendEvent(b []byte, ev *Event) ([]byte, error) {
+	if ev.Data != "" && ev.JSON == nil && ev.Comment == "" && ev.Event == "" && ev.ID == "" && ev.Retry == 0 {
+		// The common event, data alone, which cannot be invalid.
+		return append(appendLines(b, "data", ev.Data), '\n'), nil
+	}
 	if !singleLine(ev.Event) {
 		return b, fmt.Errorf("%w: event type %q contains CR, LF or NUL", ErrInvalidEvent, ev.Event)
 	}

@@ -379,11 +379,23 @@ func (sw *streamWriter) yielder() func([]byte) bool {
 
 // writeSlow is write for every case but the common one.
 func (sw *streamWriter) writeSlow(p []byte) error {
+	sw.lock()
+	defer sw.unlock() // a panicking ResponseWriter must not leave it locked for stop
+	return sw.writeLocked(p)
+}
+
+// lock locks mu if the stream is locked.
+func (sw *streamWriter) lock() {
 	if sw.locked {
 		sw.mu.Lock()
-		defer sw.mu.Unlock() // a panicking ResponseWriter must not leave it locked for stop
 	}
-	return sw.writeLocked(p)
+}
+
+// unlock unlocks mu if the stream is locked.
+func (sw *streamWriter) unlock() {
+	if sw.locked {
+		sw.mu.Unlock()
+	}
 }
 
 // writeLocked is write for a caller that holds mu, if it is needed.
@@ -398,7 +410,9 @@ func (sw *streamWriter) writeLocked(p []byte) error {
 		return sw.fail(sw.stopped())
 	}
 	sw.wrote = true
-	sw.deadline()
+	if sw.timeout > 0 {
+		sw.deadline()
+	}
 	var err error
 	switch {
 	case !sw.started:
@@ -406,7 +420,16 @@ func (sw *streamWriter) writeLocked(p []byte) error {
 			err = sw.writeFlush(p) // the first chunk goes out at once
 		}
 	case sw.interval <= 0:
-		err = sw.writeFlush(p)
+		// writeFlush, written out for the common case of an event stream.
+		if len(p) > 0 {
+			if _, werr := sw.w.Write(p); werr != nil {
+				return sw.fail(fmt.Errorf("respond: write stream: %w", werr))
+			}
+		}
+		if ferr := sw.flusher.flush(); ferr != nil {
+			return sw.fail(fmt.Errorf("respond: flush stream: %w", ferr))
+		}
+		return nil
 	case len(p) == 0:
 		err = sw.flushPending()
 	default:
