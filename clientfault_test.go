@@ -635,7 +635,7 @@ func heapInuse() uint64 {
 func jsonEncode(v any) ([]byte, error) {
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if err := (JSONResponse{Content: v}).encode(buf); err != nil {
+	if err := (&JSONResponse{Content: v}).encode(buf); err != nil {
 		return nil, err
 	}
 	return bytes.Clone(buf.Bytes()), nil

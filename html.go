@@ -35,7 +35,7 @@ func (h HTMLResponse) Respond(w http.ResponseWriter, r *http.Request) error {
 }
 
 // respond is Respond, recording in started when the response starts.
-func (h HTMLResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
+func (h *HTMLResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	hd := head{status: h.Status, header: h.Header, cookies: h.Cookies, contentType: htmlContentType}
 	return hd.writeString(w, r, h.Content, started)
 }
@@ -60,7 +60,7 @@ func (p PlainTextResponse) Respond(w http.ResponseWriter, r *http.Request) error
 }
 
 // respond is Respond, recording in started when the response starts.
-func (p PlainTextResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
+func (p *PlainTextResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	h := head{status: p.Status, header: p.Header, cookies: p.Cookies, contentType: textContentType}
 	return h.writeString(w, r, p.Content, started)
 }
@@ -94,7 +94,7 @@ func (t TemplateResponse) Respond(w http.ResponseWriter, r *http.Request) error 
 }
 
 // respond is Respond, recording in started when the response starts.
-func (t TemplateResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
+func (t *TemplateResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	if t.Template == nil {
 		return errors.New("respond: TemplateResponse has no Template")
 	}

@@ -54,7 +54,7 @@ func (j JSONResponse) Respond(w http.ResponseWriter, r *http.Request) error {
 }
 
 // respond is Respond, recording in started when the response starts.
-func (j JSONResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
+func (j *JSONResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	buf := getBuffer()
 	defer putBuffer(buf)
 	if err := j.encode(buf); err != nil {
@@ -69,7 +69,7 @@ func (j JSONResponse) respond(w http.ResponseWriter, r *http.Request, started *b
 }
 
 // encode validates Content and encodes it into buf without a trailing newline.
-func (j JSONResponse) encode(buf *buffer) error {
+func (j *JSONResponse) encode(buf *buffer) error {
 	if v, ok := j.Content.(Validator); ok {
 		if err := v.Validate(); err != nil {
 			return fmt.Errorf("respond: validate %T: %w", j.Content, err)

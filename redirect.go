@@ -57,7 +57,7 @@ func (rr RedirectResponse) Respond(w http.ResponseWriter, r *http.Request) error
 }
 
 // respond is Respond, recording in started when the response starts.
-func (rr RedirectResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
+func (rr *RedirectResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	switch rr.Status {
 	case 0, http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
 		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:

@@ -46,7 +46,7 @@ func (resp Response) Respond(w http.ResponseWriter, r *http.Request) error {
 }
 
 // respond is Respond, recording in started when the response starts.
-func (resp Response) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
+func (resp *Response) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	h := head{status: resp.Status, header: resp.Header, cookies: resp.Cookies, contentType: contentType(resp.MediaType)}
 	return h.writeBytes(w, r, resp.Content, started)
 }
@@ -74,7 +74,7 @@ type head struct {
 
 // validate reports the status to send, or an error if the status or a
 // cookie is invalid. It writes nothing.
-func (h head) validate() (int, error) {
+func (h *head) validate() (int, error) {
 	status := h.status
 	if status == 0 {
 		status = h.defaultStatus
@@ -106,7 +106,7 @@ func (h head) validate() (int, error) {
 // adapter's record that the response has started (see [Adapter.serve]);
 // a panic in WriteHeader counts as started. It is a parameter rather
 // than a field so that it does not escape with the head's values.
-func (h head) write(w http.ResponseWriter, r *http.Request, length int, started *bool) (body bool, err error) {
+func (h *head) write(w http.ResponseWriter, r *http.Request, length int, started *bool) (body bool, err error) {
 	status, err := h.validate()
 	if err != nil {
 		return false, err
@@ -115,7 +115,7 @@ func (h head) write(w http.ResponseWriter, r *http.Request, length int, started 
 }
 
 // writeValid is write for a head that validate has passed with status.
-func (h head) writeValid(w http.ResponseWriter, r *http.Request, status, length int, started *bool) (body bool) {
+func (h *head) writeValid(w http.ResponseWriter, r *http.Request, status, length int, started *bool) (body bool) {
 	hdr := w.Header()
 	if h.contentType != nil {
 		hdr["Content-Type"] = h.contentType
@@ -142,7 +142,7 @@ func (h head) writeValid(w http.ResponseWriter, r *http.Request, status, length 
 
 // setHeader copies h.header into hdr with canonical keys, replacing
 // values of the same name.
-func (h head) setHeader(hdr http.Header) {
+func (h *head) setHeader(hdr http.Header) {
 	for k, v := range h.header {
 		// Clipping makes an append by later middleware copy the slice
 		// instead of writing into the caller's shared backing array.
@@ -151,7 +151,7 @@ func (h head) setHeader(hdr http.Header) {
 }
 
 // writeBytes writes the head with Content-Length set, then body.
-func (h head) writeBytes(w http.ResponseWriter, r *http.Request, body []byte, started *bool) error {
+func (h *head) writeBytes(w http.ResponseWriter, r *http.Request, body []byte, started *bool) error {
 	send, err := h.write(w, r, len(body), started)
 	if err != nil || !send {
 		return err
@@ -163,7 +163,7 @@ func (h head) writeBytes(w http.ResponseWriter, r *http.Request, body []byte, st
 }
 
 // writeString writes the head with Content-Length set, then body.
-func (h head) writeString(w http.ResponseWriter, r *http.Request, body string, started *bool) error {
+func (h *head) writeString(w http.ResponseWriter, r *http.Request, body string, started *bool) error {
 	send, err := h.write(w, r, len(body), started)
 	if err != nil || !send {
 		return err

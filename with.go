@@ -34,7 +34,7 @@ func (wh withHeader) Respond(w http.ResponseWriter, r *http.Request) error {
 			before[k] = v
 		}
 	}
-	head{header: wh.header}.setHeader(hdr)
+	(&head{header: wh.header}).setHeader(hdr)
 	err := wh.resp.Respond(w, r)
 	if err != nil {
 		for k := range wh.header {
