@@ -140,3 +140,15 @@ func TestDispositionValues(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCanonicalKey measures the check on keys that are canonical
+// and the cached answer for one that is not.
+func BenchmarkCanonicalKey(b *testing.B) {
+	for _, k := range []string{"Cache-Control", "X-Request-ID"} {
+		b.Run(k, func(b *testing.B) {
+			for b.Loop() {
+				canonicalKey(k)
+			}
+		})
+	}
+}

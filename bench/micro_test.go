@@ -30,6 +30,7 @@ var impls = []struct {
 	handlers func() map[string]http.Handler
 }{
 	{"floor", floorHandlers},
+	{"shape", shapeHandlers},
 	{"respond", respondHandlers},
 	{"respond_coalesced", respondCoalescedHandlers},
 	{"typical", typicalHandlers},
