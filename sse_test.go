@@ -204,6 +204,14 @@ func eventSources(err error, events ...Event) map[string]EventSourceResponse {
 			}
 		}}
 	}
+	// Without pings, Seq and Seq2 are written without a lock: another
+	// path through the stream writer.
+	for _, name := range []string{"Seq", "Seq2"} {
+		if resp, ok := m[name]; ok {
+			resp.PingInterval = -1
+			m[name+"/no pings"] = resp
+		}
+	}
 	return m
 }
 
