@@ -202,6 +202,9 @@ func splitSimplePath(location string) (simple, escaped bool, path, query string)
 	}
 	end, q := len(location), -1
 	for i := 1; i < len(location); i++ {
+		if !pathStop[location[i]] {
+			continue
+		}
 		switch location[i] {
 		case '.':
 			if location[i-1] == '/' && q < 0 {
@@ -227,6 +230,10 @@ func splitSimplePath(location string) (simple, escaped bool, path, query string)
 	}
 	return true, escaped, location[:q], location[q+1 : end]
 }
+
+// pathStop marks the bytes that splitSimplePath looks at; it skips the
+// others with one lookup each.
+var pathStop = [256]bool{'.': true, '%': true, '?': true, '#': true}
 
 // samePath compares an escaped path with the request's, ignoring
 // escaping differences such as %7E and ~, segment by segment: an escaped
