@@ -15,13 +15,17 @@ func Data(mux *http.ServeMux) {
 	mux.Handle("GET /data", respond.HandlerFunc(getData))
 }
 
+// dataHeader is built once and shared by every response: Respond never
+// modifies a response's values.
+var dataHeader = http.Header{
+	"X-Request-ID":  {"abc-123"},
+	"Cache-Control": {"no-store"},
+}
+
 func getData(*http.Request) (respond.Responder, error) {
 	return respond.JSONResponse{
 		Content: map[string]string{"key": "value"},
 		Status:  http.StatusOK,
-		Header: http.Header{
-			"X-Request-ID":  {"abc-123"},
-			"Cache-Control": {"no-store"},
-		},
+		Header:  dataHeader,
 	}, nil
 }

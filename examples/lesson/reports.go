@@ -41,9 +41,12 @@ func jsonSummary(*http.Request) (respond.Responder, error) {
 	}
 	return respond.JSONResponse{
 		Content: map[string]any{"records": len(sampleData), "total_revenue": total},
-		Header:  http.Header{"X-Report-Type": {"summary"}},
+		Header:  summaryHeader,
 	}, nil
 }
+
+// summaryHeader is built once, as dataHeader is.
+var summaryHeader = http.Header{"X-Report-Type": {"summary"}}
 
 func csvExport(*http.Request) (respond.Responder, error) {
 	resp := respond.CSVStreamCRLF("", saleRows) // CRLF, as csv.DictWriter writes it
