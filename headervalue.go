@@ -101,53 +101,31 @@ func canonicalKey(k string) string {
 
 // isCanonical reports whether k is a canonical header key made of
 // letters, digits and hyphens, which CanonicalMIMEHeaderKey returns
-// unchanged.
+// unchanged: a letter is upper case at the start of the key and after a
+// hyphen, lower case elsewhere.
 func isCanonical(k string) bool {
-	// want is the class a letter must have here: upper at the start of
-	// the key and after a hyphen, lower elsewhere.
-	want := keyUpper
+	upper := true // whether a letter here must be upper case
 	for i := 0; i < len(k); i++ {
-		switch c := keyByte[k[i]]; c {
-		case keyOther:
-			return false
-		case keyHyphen:
-			want = keyUpper
-		case keyDigit:
-			want = keyLower
-		default:
-			if c != want {
+		switch c := k[i]; {
+		case c-'a' < 26: // the common case first
+			if upper {
 				return false
 			}
-			want = keyLower
+		case c-'A' < 26:
+			if !upper {
+				return false
+			}
+			upper = false
+		case c == '-':
+			upper = true
+		case c-'0' < 10:
+			upper = false
+		default:
+			return false
 		}
 	}
 	return len(k) > 0
 }
-
-// The classes of bytes in a header key, for isCanonical.
-const (
-	keyOther byte = iota
-	keyUpper
-	keyLower
-	keyDigit
-	keyHyphen
-)
-
-var keyByte = func() (t [256]byte) {
-	for c := range 256 {
-		switch {
-		case 'A' <= c && c <= 'Z':
-			t[c] = keyUpper
-		case 'a' <= c && c <= 'z':
-			t[c] = keyLower
-		case '0' <= c && c <= '9':
-			t[c] = keyDigit
-		case c == '-':
-			t[c] = keyHyphen
-		}
-	}
-	return t
-}()
 
 // contentTypes caches Content-Type values built from a MediaType field,
 // with "; charset=utf-8" added to text/* types (see [Response]).
