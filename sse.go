@@ -181,9 +181,7 @@ func (e EventSourceResponse) Respond(w http.ResponseWriter, r *http.Request) err
 		// pool has handed to another response: let go of it under the
 		// lock first.
 		sw.lock()
-		if cap(sw.events) <= maxPooledBuffer {
-			*bp = sw.events[:0]
-		}
+		*bp = sw.events[:0] // with the capacity it grew to, at most maxPooledBuffer
 		sw.events = nil
 		sw.unlock()
 		eventBufPool.Put(bp)
@@ -282,7 +280,9 @@ func (sw *streamWriter) sendEvent(ev *Event) error {
 	if err != nil {
 		return err
 	}
-	sw.events = b
+	if cap(b) <= maxPooledBuffer {
+		sw.events = b // else one huge event would pin its buffer for the whole stream
+	}
 	return sw.writeLocked(b)
 }
 

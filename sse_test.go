@@ -570,26 +570,57 @@ func TestEventSourceLateSend(t *testing.T) {
 		late = send
 		return send(Event{Data: "hello"})
 	}}
-	warm := getBuffer() // a buffer with room, so that the stream takes one
-	warm.Grow(4096)
-	putBuffer(warm)
 	rec := httptest.NewRecorder()
 	if err := resp.Respond(rec, httptest.NewRequest(http.MethodGet, "/", nil)); err != nil {
 		t.Fatal(err)
 	}
-	other := getBuffer() // another response takes the pooled buffer
-	defer putBuffer(other)
-	other.WriteString(strings.Repeat("A", 40))
-	before := other.String()
+	// Another response takes the pooled buffers, the stream's among them
+	// (a sync.Pool hands back what this P put last).
+	var others []*[]byte
+	for range 4 {
+		bp := eventBufPool.Get().(*[]byte)
+		*bp = append((*bp)[:0], strings.Repeat("A", 40)...)
+		others = append(others, bp)
+	}
 	if err := late(Event{Data: "late"}); !errors.Is(err, errStreamEnded) {
 		t.Errorf("late send = %v, want errStreamEnded", err)
 	}
-	if other.String() != before {
-		t.Errorf("a late send wrote into another response's buffer: %q", other.String())
+	for _, bp := range others {
+		if got := string((*bp)[:40]); got != strings.Repeat("A", 40) {
+			t.Errorf("a late send wrote into another response's buffer: %q", got)
+		}
+		eventBufPool.Put(bp)
 	}
 	if body := rec.Body.String(); body != "data: hello\n\n" {
 		t.Errorf("body %q, want the one event", body)
 	}
+}
+
+// TestEventSourceBigEventReleased checks that a stream does not keep a
+// buffer grown past maxPooledBuffer by one big event for the events
+// after it: the writer sees each later event in a small buffer.
+func TestEventSourceBigEventReleased(t *testing.T) {
+	w := &capWriter{ResponseRecorder: httptest.NewRecorder()}
+	resp := EventSourceResponse{PingInterval: -1, Seq: func(yield func(Event) bool) {
+		_ = yield(Event{Data: strings.Repeat("x", 2*maxPooledBuffer)}) && yield(Event{Data: "small"})
+	}}
+	if err := resp.Respond(w, httptest.NewRequest(http.MethodGet, "/", nil)); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.caps) != 2 || w.caps[1] > maxPooledBuffer {
+		t.Errorf("capacities of the written events = %v, want the second at most %d", w.caps, maxPooledBuffer)
+	}
+}
+
+// capWriter records the capacity of each slice written to it.
+type capWriter struct {
+	*httptest.ResponseRecorder
+	caps []int
+}
+
+func (w *capWriter) Write(p []byte) (int, error) {
+	w.caps = append(w.caps, cap(p))
+	return w.ResponseRecorder.Write(p)
 }
 
 func FuzzEvent(f *testing.F) {

@@ -284,7 +284,7 @@ func (sw *streamWriter) start() error {
 		hdr[k] = v
 	}
 	_, err := sw.head.write(sw.w, sw.r, -1, nil)
-	sw.fast = err == nil && !sw.locked && sw.timeout <= 0
+	sw.fast = err == nil && !sw.locked && sw.timeout <= 0 && sw.yield != nil // the fast path is yield
 	if tw, ok := sw.w.(*trackingWriter); ok && tw.started {
 		// The adapter now knows that the response has started, and its
 		// writer has nothing more to do: write to the one it wraps.

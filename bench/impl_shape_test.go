@@ -8,16 +8,17 @@ import (
 	"github.com/go-respond/respond"
 )
 
-// shape: the least that any library of respond's handler shape can
-// cost. The brief fixes that shape: a func(*http.Request) (Responder,
-// error) whose returned value an adapter writes. Each shape Responder
-// is the floor's handler moved into a Respond method, with the floor's
-// shared constants, and the adapter calls it and answers an error with
-// a bare 500: no validation, canonical keys, HEAD or status handling,
-// panic recovery or error responses. So floor → shape is the price of
-// the shape itself (the response value boxed in an interface, the
-// dynamic calls, a header map to copy, the closure a dynamic iterator
-// needs), and shape → respond is the price of respond's checks.
+// shape: a reference point for the handler shape that respond's brief
+// fixes, a func(*http.Request) (Responder, error) whose returned value
+// an adapter writes. Each shape Responder is the floor's handler moved
+// into a Respond method, with the floor's shared constants, and the
+// adapter calls it and answers an error with a bare 500: no
+// validation, canonical keys, HEAD or status handling, panic recovery,
+// error responses or pings. So floor → shape shows the price of the
+// shape itself (the response value boxed in an interface, the dynamic
+// calls, a header map to copy, the closure a dynamic iterator needs).
+// It is not a bound: it keeps the floor's per-request allocations, some
+// of which respond avoids.
 type shapeFunc func(*http.Request) (respond.Responder, error)
 
 func (f shapeFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
