@@ -137,6 +137,18 @@ type streamGate struct {
 
 func (g *streamGate) open() { g.once.Do(func() { close(g.ch) }) }
 
+// twoChunks streams "first\n", waits (see wait), then streams "second\n",
+// with the given FlushInterval.
+func twoChunks(flushInterval time.Duration) respond.StreamingResponse {
+	return respond.StreamingResponse{MediaType: "text/plain", FlushInterval: flushInterval, Seq: func(yield func([]byte) bool) {
+		if !yield([]byte("first\n")) {
+			return
+		}
+		wait()
+		yield([]byte("second\n"))
+	}}
+}
+
 // wait blocks a streaming handler until the test opens the gate.
 func wait() {
 	if g := gate.Load(); g != nil {
@@ -226,13 +238,7 @@ var interopCases = []interopCase{
 		name:   "stream flushes its first chunk",
 		method: http.MethodGet,
 		route: route{"/stream", respond.HandlerFunc(func(*http.Request) (respond.Responder, error) {
-			return respond.StreamingResponse{MediaType: "text/plain", Seq: func(yield func([]byte) bool) {
-				if !yield([]byte("first\n")) {
-					return
-				}
-				wait()
-				yield([]byte("second\n"))
-			}}, nil
+			return twoChunks(0), nil
 		})},
 		header:       []string{"Content-Type", "X-Accel-Buffering"},
 		want:         got{200, http.Header{"Content-Type": {"text/plain; charset=utf-8"}, "X-Accel-Buffering": {"no"}}, "first\nsecond\n"},
@@ -244,13 +250,7 @@ var interopCases = []interopCase{
 		name:   "coalescing stream flushes its first chunk",
 		method: http.MethodGet,
 		route: route{"/coalesced", respond.HandlerFunc(func(*http.Request) (respond.Responder, error) {
-			return respond.StreamingResponse{MediaType: "text/plain", FlushInterval: time.Hour, Seq: func(yield func([]byte) bool) {
-				if !yield([]byte("first\n")) {
-					return
-				}
-				wait()
-				yield([]byte("second\n"))
-			}}, nil
+			return twoChunks(time.Hour), nil
 		})},
 		header:       []string{"Content-Type", "X-Accel-Buffering"},
 		want:         got{200, http.Header{"Content-Type": {"text/plain; charset=utf-8"}, "X-Accel-Buffering": {"no"}}, "first\nsecond\n"},
