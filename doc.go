@@ -97,10 +97,12 @@
 // # Redirects
 //
 // [RedirectResponse] accepts only the redirect statuses 301, 302, 303,
-// 307 and 308, escapes its URL once ([EscapeURL]), and refuses a target
-// equal to the request's own URL ([ErrRedirectLoop]). For a target that
-// comes from user input, set LocalOnly (and AllowedHosts) to prevent open
-// redirects.
+// 307 and 308, escapes its URL once ([EscapeURL]), and refuses a
+// redirect that would make the client repeat the same request
+// ([ErrRedirectLoop]); Post/Redirect/Get, a 303 to the page that was
+// posted, is no loop. For a target that comes from user input, set
+// LocalOnly (and AllowedHosts) to prevent open redirects: a refused
+// target is answered 400, as the client's error.
 //
 // # Lesson mapping
 //

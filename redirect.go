@@ -17,9 +17,22 @@ import (
 // are escaped, a URL can never inject a header.
 //
 // Respond fails, writing nothing, when Status is not a redirect status,
-// when URL is empty, when URL resolves to the request's own path and
-// query (the redirect loop of the lesson's pitfalls, caught at run time),
-// or when LocalOnly or AllowedHosts rejects URL.
+// when URL is empty, when Header sets Location (which would replace the
+// target that Respond escaped and checked), when LocalOnly or
+// AllowedHosts rejects URL, or when the redirect would repeat the same
+// request: URL resolves to the request's own path and query (the
+// redirect loop of the lesson's pitfalls, caught at run time) and the
+// client would send the same method again. That is every GET and HEAD,
+// and every method with 307 or 308, which keep the method; 301, 302 and
+// 303 answering another method (Post/Redirect/Get) make the client
+// follow with a GET, so they may point at the request's own URL.
+//
+// A target refused by LocalOnly or AllowedHosts came from the request,
+// so the error is a 400 [HTTPError] for the client (Detail "Redirect
+// target not allowed") as well as [ErrRedirectNotAllowed]; so is a loop
+// when LocalOnly or AllowedHosts is set. A loop to a fixed target is the
+// application's bug: a plain [ErrRedirectLoop], which the adapter
+// answers with 500 and logs.
 type RedirectResponse struct {
 	// URL is the target, absolute or relative to the request.
 	URL string
@@ -44,7 +57,7 @@ type RedirectResponse struct {
 }
 
 // ErrRedirectLoop is returned by [RedirectResponse.Respond] when the
-// target is the request's own path and query.
+// redirect would make the client repeat the same request.
 var ErrRedirectLoop = errors.New("respond: redirect target is the request's own URL")
 
 // ErrRedirectNotAllowed is returned by [RedirectResponse.Respond] when
@@ -67,14 +80,22 @@ func (rr *RedirectResponse) respond(w http.ResponseWriter, r *http.Request, star
 	if rr.URL == "" {
 		return errors.New("respond: redirect URL is empty")
 	}
-	location := EscapeURL(rr.URL)
-	if rr.LocalOnly || len(rr.AllowedHosts) > 0 {
-		if !allowedTarget(location, rr.AllowedHosts) {
-			return fmt.Errorf("%w: %q", ErrRedirectNotAllowed, rr.URL)
+	for k := range rr.Header {
+		if canonicalKey(k) == "Location" {
+			return errRedirectLocationHeader
 		}
 	}
-	if isSelf(location, r) {
-		return fmt.Errorf("%w: %q", ErrRedirectLoop, rr.URL)
+	location := EscapeURL(rr.URL)
+	fromRequest := rr.LocalOnly || len(rr.AllowedHosts) > 0
+	if fromRequest && !allowedTarget(location, rr.AllowedHosts) {
+		return &refusedRedirectError{fmt.Errorf("%w: %q", ErrRedirectNotAllowed, rr.URL)}
+	}
+	if repeatsRequest(rr.Status, r.Method) && isSelf(location, r) {
+		err := fmt.Errorf("%w: %q", ErrRedirectLoop, rr.URL)
+		if fromRequest {
+			return &refusedRedirectError{err}
+		}
+		return err
 	}
 	h := head{status: rr.Status, defaultStatus: http.StatusTemporaryRedirect, header: rr.Header, cookies: rr.Cookies}
 	status, err := h.validate()
@@ -86,6 +107,31 @@ func (rr *RedirectResponse) respond(w http.ResponseWriter, r *http.Request, star
 	w.Header()["Location"] = []string{location}
 	h.writeValid(w, r, status, 0, started) // no body, so nothing to fail
 	return nil
+}
+
+var errRedirectLocationHeader = errors.New("respond: RedirectResponse.Header sets Location; set URL instead")
+
+// errRedirectRefused answers a redirect target, taken from the request,
+// that Respond refuses.
+var errRedirectRefused = HTTPError{Status: http.StatusBadRequest, Detail: "Redirect target not allowed"}
+
+// refusedRedirectError is a refused target from the request: it is the
+// 400 errRedirectRefused, and it wraps why it was refused.
+type refusedRedirectError struct{ err error }
+
+func (e *refusedRedirectError) Error() string   { return e.err.Error() }
+func (e *refusedRedirectError) Unwrap() []error { return []error{e.err, errRedirectRefused} }
+
+// repeatsRequest reports whether a redirect with status makes the client
+// send method again: 307 and 308 keep every method; 301, 302 and 303 turn
+// all but GET and HEAD into a GET, as browsers and Go's client do for
+// Post/Redirect/Get.
+func repeatsRequest(status int, method string) bool {
+	switch status {
+	case 0, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return method == http.MethodGet || method == http.MethodHead
 }
 
 // EscapeURL percent-encodes the bytes of s that may not appear in a URL:

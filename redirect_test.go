@@ -1,6 +1,7 @@
 package respond
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -202,4 +203,99 @@ func sameSegments(a, b string) bool {
 		}
 	}
 	return true
+}
+
+// TestRedirectLoopByMethod checks that a loop is a redirect that repeats
+// the same request: a redirect to the request's own URL is refused for
+// GET and HEAD, and for any method with 307 or 308, which keep the
+// method; Post/Redirect/Get (301, 302 or 303 after an unsafe method)
+// turns the next request into a GET, so it is no loop.
+func TestRedirectLoopByMethod(t *testing.T) {
+	tests := []struct {
+		method string
+		status int // 0 is 307
+		loop   bool
+	}{
+		{"GET", 303, true},
+		{"GET", 301, true},
+		{"HEAD", 302, true},
+		{"GET", 0, true},
+		{"POST", 303, false},
+		{"POST", 302, false},
+		{"POST", 301, false},
+		{"PUT", 303, false},
+		{"DELETE", 303, false},
+		{"PATCH", 302, false},
+		{"POST", 307, true},
+		{"POST", 308, true},
+		{"PUT", 0, true},
+		{"DELETE", 308, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+http.StatusText(tt.status), func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			err := RedirectResponse{URL: "/items?page=2", Status: tt.status}.Respond(rec, httptest.NewRequest(tt.method, "/items?page=2", nil))
+			if got := errors.Is(err, ErrRedirectLoop); got != tt.loop {
+				t.Fatalf("%s answered with %d: ErrRedirectLoop %v, want %v (err %v)", tt.method, tt.status, got, tt.loop, err)
+			}
+			if !tt.loop && rec.Header().Get("Location") != "/items?page=2" {
+				t.Errorf("Location = %q, want /items?page=2", rec.Header().Get("Location"))
+			}
+		})
+	}
+}
+
+// TestRedirectHeaderLocationRefused checks that Header cannot replace the
+// target that Respond escaped and LocalOnly checked, whatever the key's
+// spelling.
+func TestRedirectHeaderLocationRefused(t *testing.T) {
+	for _, key := range []string{"Location", "location", "LOCATION"} {
+		t.Run(key, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			resp := RedirectResponse{URL: "/home", LocalOnly: true, Header: http.Header{key: {"https://evil.example/"}}}
+			err := resp.Respond(rec, httptest.NewRequest("GET", "/login", nil))
+			if err == nil {
+				t.Fatalf("Respond accepted Header[%q]; Location = %q", key, rec.Header().Get("Location"))
+			}
+			if len(rec.Header()) != 0 || rec.Code != http.StatusOK || rec.Body.Len() != 0 {
+				t.Errorf("wrote before failing: %d %v %q", rec.Code, rec.Header(), rec.Body)
+			}
+		})
+	}
+}
+
+// TestRedirectRefusalIsClientError checks that a target refused by
+// LocalOnly or AllowedHosts, and a loop through a target that is marked
+// as coming from the request, are answered 400 and not logged as server
+// errors; a loop in a fixed target is the application's bug, a logged 500.
+func TestRedirectRefusalIsClientError(t *testing.T) {
+	tests := []struct {
+		name     string
+		resp     RedirectResponse
+		target   string
+		want     result
+		errorLog bool
+	}{
+		{"local only refuses another host", RedirectResponse{URL: "https://evil.example/", LocalOnly: true}, "/login",
+			jsonResult(400, `{"detail":"Redirect target not allowed"}`), false},
+		{"allowed hosts refuses another host", RedirectResponse{URL: "//evil.example/", AllowedHosts: []string{"good.example"}}, "/login",
+			jsonResult(400, `{"detail":"Redirect target not allowed"}`), false},
+		{"local only loop", RedirectResponse{URL: "/login", LocalOnly: true}, "/login",
+			jsonResult(400, `{"detail":"Redirect target not allowed"}`), false},
+		{"fixed loop", RedirectResponse{URL: "/login"}, "/login",
+			jsonResult(500, `{"detail":"Internal Server Error"}`), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			logger, logs := captureLog()
+			a := Adapter{Logger: logger}
+			got := record(t, a.Handler(func(*http.Request) (Responder, error) { return tt.resp, nil }), httptest.NewRequest("GET", tt.target, nil))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+			if logged := bytes.Contains(logs.Bytes(), []byte("level=ERROR")); logged != tt.errorLog {
+				t.Errorf("logged an error: %v, want %v; log:\n%s", logged, tt.errorLog, logs.Bytes())
+			}
+		})
+	}
 }
