@@ -140,8 +140,8 @@ func ExampleRedirectResponse_localOnly() {
 	// Output:
 	// 303 See Other
 	// Location: /account
-	// 500 Internal Server Error
-	// {"detail":"Internal Server Error"}
+	// 400 Bad Request
+	// {"detail":"Redirect target not allowed"}
 }
 
 // A redirect to the request's own URL is a loop, caught at run time.

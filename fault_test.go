@@ -1009,7 +1009,7 @@ func TestFaultEncoder(t *testing.T) {
 		{"invalid cookie", respondWith(JSONResponse{Content: 1, Cookies: []*http.Cookie{{Name: "bad name", Value: "1"}}}), internalError},
 		{"nil cookie", respondWith(HTMLResponse{Content: "x", Cookies: []*http.Cookie{nil}}), internalError},
 		{"redirect loop", respondWith(RedirectResponse{URL: "/export.csv"}), internalError},
-		{"redirect not allowed", respondWith(RedirectResponse{URL: "//evil.example", LocalOnly: true}), internalError},
+		{"redirect not allowed", respondWith(RedirectResponse{URL: "//evil.example", LocalOnly: true}), jsonError(400, `{"detail":"Redirect target not allowed"}`)},
 		{"stream with two sources", respondWith(StreamingResponse{Seq: faultSeq, Func: func(context.Context, io.Writer) error { return nil }}), internalError},
 		{"event stream without a source", respondWith(EventSourceResponse{}), internalError},
 		{"nil Responder and nil error", quiet.Handler(func(*http.Request) (Responder, error) { return nil, nil }), internalError},
