@@ -391,6 +391,11 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 			return err
 		}
 	}
+	// Checked here, not only by h.write: the parts of a multipart body
+	// carry it too.
+	if err := checkValue("Content-Type", contentType); err != nil {
+		return err
+	}
 
 	// One backing array for five headers saves allocations; each slice
 	// is clipped, so an append elsewhere copies it.

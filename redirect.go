@@ -78,6 +78,9 @@ func (rr *RedirectResponse) respond(w http.ResponseWriter, r *http.Request, star
 	}
 	h := head{status: rr.Status, defaultStatus: http.StatusTemporaryRedirect, header: rr.Header, cookies: rr.Cookies}
 	status, err := h.validate()
+	if err == nil {
+		err = h.checkLength(status, 0)
+	}
 	if err != nil {
 		return err // before Location is set, so a failure leaves w untouched
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -70,10 +71,14 @@ type head struct {
 	// contentType is the Content-Type value, shared and never modified;
 	// nil leaves Content-Type alone.
 	contentType []string
+	// length is the Content-Length in header, if any, set by validate.
+	length []string
 }
 
 // validate reports the status to send, or an error if the status or a
-// cookie is invalid. It writes nothing.
+// cookie is invalid, or if a key of the header is not a token or a value
+// of the header or of Content-Type has a control character other than
+// tab (see [ErrInvalidHeader]). It writes nothing.
 func (h *head) validate() (int, error) {
 	status := h.status
 	if status == 0 {
@@ -93,10 +98,33 @@ func (h *head) validate() (int, error) {
 			return 0, fmt.Errorf("respond: cookie %q: %w", c.Name, err)
 		}
 	}
+	if len(h.header) > 0 {
+		var err error
+		if h.length, err = checkHeader(h.header); err != nil {
+			return 0, err
+		}
+	}
+	if err := checkValues("Content-Type", h.contentType); err != nil {
+		return 0, err
+	}
 	return status, nil
 }
 
-// write validates the head, then sets Content-Type, the extra headers,
+// checkLength fails if the header has a Content-Length other than
+// length, the body's, for a response with a body: respond would replace
+// it, and a client trusting it would misread the body.
+func (h *head) checkLength(status, length int) error {
+	if len(h.length) == 0 || status == http.StatusNoContent || status == http.StatusNotModified {
+		return nil
+	}
+	if len(h.length) == 1 && h.length[0] == strconv.Itoa(length) {
+		return nil
+	}
+	return &headerError{"Content-Length", fmt.Sprintf("%q is not the body's length, %d", strings.Join(h.length, ", "), length)}
+}
+
+// write validates the head (and a Content-Length in its header against
+// length), then sets Content-Type, the extra headers,
 // cookies and, when length is not negative, Content-Length, and writes
 // the status line. It reports whether a body may follow: not for HEAD
 // requests, nor for 204 and 304 responses. Nothing is written when it
@@ -110,6 +138,11 @@ func (h *head) write(w http.ResponseWriter, r *http.Request, length int, started
 	status, err := h.validate()
 	if err != nil {
 		return false, err
+	}
+	if length >= 0 {
+		if err := h.checkLength(status, length); err != nil {
+			return false, err
+		}
 	}
 	return h.writeValid(w, r, status, length, started), nil
 }

@@ -12,7 +12,9 @@ import (
 // itself wins. If resp fails before it has written anything, the
 // headers are put back as they were before (a header set by middleware
 // survives), so that an error response does not carry them (a
-// Cache-Control meant for the success, say).
+// Cache-Control meant for the success, say). A key of h that is not a
+// token, or a value with a control character other than tab, makes
+// Respond fail before resp runs (see [ErrInvalidHeader]).
 func WithHeader(resp Responder, h http.Header) Responder {
 	return withHeader{resp: resp, header: h}
 }
@@ -23,6 +25,9 @@ type withHeader struct {
 }
 
 func (wh withHeader) Respond(w http.ResponseWriter, r *http.Request) error {
+	if _, err := checkHeader(wh.header); err != nil {
+		return err
+	}
 	hdr := w.Header()
 	var before http.Header // the values h replaces; nil where there were none
 	for k := range wh.header {

@@ -1,0 +1,137 @@
+package respond
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+)
+
+// ErrInvalidHeader is wrapped by the error Respond returns, before it
+// writes anything, when a header it was given cannot be sent as given:
+// a key that is not an RFC 9110 token, a value (of Header, MediaType or
+// WithHeader's headers) with a control character other than tab, or a
+// header that contradicts what respond computes (see each type).
+// Check for it with [errors.Is].
+var ErrInvalidHeader = errors.New("respond: invalid header")
+
+// headerError is an ErrInvalidHeader naming the header and its fault.
+type headerError struct {
+	key, fault string
+}
+
+func (e *headerError) Error() string {
+	return "respond: header " + strconv.Quote(e.key) + ": " + e.fault
+}
+
+func (e *headerError) Unwrap() error { return ErrInvalidHeader }
+
+// badValueByte holds the bytes a header value may not contain: the
+// controls (CTL) but tab, that is NUL to 0x1F but 0x09, and DEL (RFC
+// 9110, section 5.5: field-value is VCHAR, SP, HTAB and obs-text). A
+// table, so that the check is one load per byte.
+var badValueByte = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = c != '\t'
+	}
+	t[0x7f] = true
+	return t
+}()
+
+// tokenByte holds the bytes of an RFC 9110 token (tchar, section 5.6.2),
+// which a header key must be.
+var tokenByte = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range []byte("!#$%&'*+-.^_`|~") {
+		t[c] = true
+	}
+	return t
+}()
+
+// validValue reports whether v may be sent as a header value.
+func validValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if badValueByte[v[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// validKey reports whether k is a token, and so may be sent as a header
+// key.
+func validKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if !tokenByte[k[i]] {
+			return false
+		}
+	}
+	return len(k) > 0
+}
+
+// checkHeader returns an ErrInvalidHeader for the first header in hdr
+// that cannot be sent: a key that is not a token, a value with a control
+// character, or two keys that differ only in case (such as "etag" and
+// "ETag"), of which the server would send one at random. length is the
+// value of Content-Length, if hdr has it under any spelling.
+func checkHeader(hdr http.Header) (length []string, err error) {
+	respelled := false
+	for k, vs := range hdr {
+		if !isCanonical(k) {
+			if !validKey(k) {
+				return nil, &headerError{k, "name is not a token"}
+			}
+			respelled = true
+			k = canonicalKey(k)
+		}
+		if err := checkValues(k, vs); err != nil {
+			return nil, err
+		}
+		if k == "Content-Length" {
+			length = vs
+		}
+	}
+	if respelled {
+		return length, checkSpellings(hdr)
+	}
+	return length, nil
+}
+
+// checkSpellings fails if two keys of hdr have the same canonical form.
+// It is the slow path of checkHeader, for a header with a key that is
+// not canonical.
+func checkSpellings(hdr http.Header) error {
+	seen := make(map[string]string, len(hdr))
+	for k := range hdr {
+		c := canonicalKey(k)
+		if other, ok := seen[c]; ok {
+			return &headerError{c, "given twice, as " + strconv.Quote(min(k, other)) + " and " + strconv.Quote(max(k, other))}
+		}
+		seen[c] = k
+	}
+	return nil
+}
+
+// checkValues returns an ErrInvalidHeader if a value of the header key
+// has a control character.
+func checkValues(key string, vs []string) error {
+	for _, v := range vs {
+		if err := checkValue(key, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkValue returns an ErrInvalidHeader if v, a value of the header
+// key, has a control character.
+func checkValue(key, v string) error {
+	if !validValue(v) {
+		return &headerError{key, "value contains a control character"}
+	}
+	return nil
+}
