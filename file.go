@@ -56,6 +56,11 @@ import (
 // the adapter answers {"detail":"File not found"} and never shows the
 // path. A permission error maps to 403 through [AsHTTPError]; other
 // errors, and a FileResponse with no source or more than one, to 500.
+// Whenever Respond fails before the response starts, it removes from
+// the ResponseWriter the headers set there for the file that would
+// misdescribe the error answer, as [http.ServeContent] does since Go
+// 1.23: Cache-Control, Content-Encoding, ETag and Last-Modified. Other
+// headers (CORS, Vary) stay.
 //
 // Once the body has started, a file that is truncated or unreadable
 // makes Respond return an error, which [HandlerFunc] turns into an
@@ -93,8 +98,9 @@ import (
 //     412 Precondition Failed;
 //   - If-None-Match (weak comparison) or else If-Modified-Since answers
 //     GET and HEAD with 304 Not Modified, carrying ETag, Header and
-//     Cookies but no Content-Type or Content-Length; If-None-Match fails
-//     other methods with 412;
+//     Cookies but, whoever set them, no Content-Type, Content-Length,
+//     Content-Encoding or Content-Range, nor Last-Modified beside an
+//     ETag (see [Response]); If-None-Match fails other methods with 412;
 //   - Range on GET and HEAD, unless If-Range names another version (an
 //     If-Range ETag must match strongly, an If-Range date exactly),
 //     answers 206 Partial Content with Content-Range for one range and a
@@ -214,6 +220,7 @@ func (e *notFoundError) Unwrap() []error { return []error{e.err, errFileNotFound
 func (f FileResponse) Respond(w http.ResponseWriter, r *http.Request) error {
 	file, info, err := f.open()
 	if err != nil {
+		dropFileHeaders(w.Header())
 		return err
 	}
 	defer file.Close()
@@ -336,8 +343,15 @@ func openError(name string, err error) error {
 	return &notFoundError{name, err}
 }
 
-// serve writes the response for the open file.
-func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File, info fs.FileInfo) error {
+// serve writes the response for the open file. When it fails before
+// the response starts, it drops the file's headers (dropFileHeaders).
+func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File, info fs.FileInfo) (err error) {
+	var started bool
+	defer func() {
+		if err != nil && !started {
+			dropFileHeaders(w.Header())
+		}
+	}()
 	h := head{header: f.Header, cookies: f.Cookies}
 	if _, err := h.validate(); err != nil {
 		return err
@@ -359,13 +373,11 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 	case preconditionFailed:
 		return HTTPError{Status: http.StatusPreconditionFailed}
 	case notModified:
-		hdr := w.Header()
-		delete(hdr, "Content-Type")
 		if etag != "" {
-			hdr["Etag"] = []string{etag}
+			w.Header()["Etag"] = []string{etag}
 		}
 		h.status = http.StatusNotModified
-		_, err := h.write(w, r, -1, nil)
+		_, err := h.write(w, r, -1, &started)
 		return err
 	}
 
@@ -424,7 +436,7 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 	switch len(ranges) {
 	case 0:
 		h.status = http.StatusOK
-		send, err := h.write(w, r, contentLength(hdr, size), nil)
+		send, err := h.write(w, r, contentLength(hdr, size), &started)
 		if err != nil || !send {
 			return err
 		}
@@ -433,19 +445,32 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 		ra := ranges[0]
 		hdr["Content-Range"] = []string{ra.contentRange(size)}
 		h.status = http.StatusPartialContent
-		send, err := h.write(w, r, contentLength(hdr, ra.length), nil)
+		send, err := h.write(w, r, contentLength(hdr, ra.length), &started)
 		if err != nil || !send {
 			return err
 		}
 		return c.copy(w, ra.start, ra.length)
 	}
-	return f.serveMultipart(w, r, h, &c, ranges, size, contentType)
+	return f.serveMultipart(w, r, h, &c, ranges, size, contentType, &started)
+}
+
+// dropFileHeaders removes, from the header of an error answer to a
+// FileResponse, the headers set on the ResponseWriter for the file that
+// would misdescribe the error: Cache-Control, Content-Encoding, ETag
+// and Last-Modified, the ones [http.ServeContent] removes from its
+// errors since Go 1.23. Headers about the exchange, such as CORS and
+// Vary, stay.
+func dropFileHeaders(hdr http.Header) {
+	delete(hdr, "Cache-Control")
+	delete(hdr, "Content-Encoding")
+	delete(hdr, "Etag")
+	delete(hdr, "Last-Modified")
 }
 
 // serveMultipart writes a 206 multipart/byteranges response (RFC 9110,
 // section 14.6), computing its exact length first. The body is laid out
 // as mime/multipart writes it.
-func (f FileResponse) serveMultipart(w http.ResponseWriter, r *http.Request, h head, c *fileCopier, ranges []byteRange, size int64, contentType string) error {
+func (f FileResponse) serveMultipart(w http.ResponseWriter, r *http.Request, h head, c *fileCopier, ranges []byteRange, size int64, contentType string, started *bool) error {
 	boundary := rand.Text()
 	partHeaders := make([]string, len(ranges))
 	length := int64(len("\r\n--" + boundary + "--\r\n"))
@@ -462,7 +487,7 @@ func (f FileResponse) serveMultipart(w http.ResponseWriter, r *http.Request, h h
 	}
 	h.status = http.StatusPartialContent
 	h.contentType = []string{"multipart/byteranges; boundary=" + boundary}
-	send, err := h.write(w, r, contentLength(w.Header(), length), nil)
+	send, err := h.write(w, r, contentLength(w.Header(), length), started)
 	if err != nil || !send {
 		return err
 	}

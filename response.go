@@ -25,7 +25,11 @@ type Responder interface {
 // A text/* MediaType without a charset parameter gets "; charset=utf-8"
 // appended, as in Starlette. An empty MediaType sets no Content-Type, so
 // net/http detects one from the body (set Header["Content-Type"] to nil
-// to prevent that). Content-Length is always set.
+// to prevent that). Content-Length is always set, but on 204 and 304
+// responses. A 304 Not Modified carries no Content-Type, Content-Length,
+// Content-Encoding or Content-Range, nor Last-Modified beside an ETag,
+// whoever set them (RFC 9110, section 15.4.5), as in net/http; this
+// holds for every response type.
 type Response struct {
 	// Content is the body. Nil means an empty body.
 	Content []byte
@@ -41,7 +45,10 @@ type Response struct {
 }
 
 // Respond writes the response. It fails before writing anything if the
-// status or a cookie is invalid.
+// status or a cookie is invalid, or with [ErrInvalidHeader] if a header
+// key is not a token, a value of Header or MediaType has a control
+// character other than tab, two keys of Header differ only in case, or
+// Header has a Content-Length other than len(Content).
 func (resp Response) Respond(w http.ResponseWriter, r *http.Request) error {
 	return resp.respond(w, r, nil)
 }
@@ -127,8 +134,9 @@ func (h *head) checkLength(status, length int) error {
 // length), then sets Content-Type, the extra headers,
 // cookies and, when length is not negative, Content-Length, and writes
 // the status line. It reports whether a body may follow: not for HEAD
-// requests, nor for 204 and 304 responses. Nothing is written when it
-// fails.
+// requests, nor for 204 and 304 responses. A 204 gets no
+// Content-Length, and a 304 none of the headers dropRepresentation
+// removes. Nothing is written when it fails.
 //
 // started, if not nil, is set just before the status is written: the
 // adapter's record that the response has started (see [Adapter.serve]);
@@ -161,6 +169,8 @@ func (h *head) writeValid(w http.ResponseWriter, r *http.Request, status, length
 	}
 	bodyAllowed := status != http.StatusNoContent && status != http.StatusNotModified
 	switch {
+	case status == http.StatusNotModified:
+		dropRepresentation(hdr)
 	case !bodyAllowed:
 		delete(hdr, "Content-Length")
 	case length >= 0:
@@ -171,6 +181,23 @@ func (h *head) writeValid(w http.ResponseWriter, r *http.Request, status, length
 	}
 	w.WriteHeader(status)
 	return bodyAllowed && r.Method != http.MethodHead
+}
+
+// dropRepresentation removes from the header of a 304 Not Modified the
+// representation metadata it must not carry (RFC 9110, section 15.4.5),
+// whoever set it, as net/http's writeNotModified does: Content-Type,
+// Content-Length, Content-Encoding, and Last-Modified when there is an
+// ETag, which serves caches better. Content-Range goes too: it describes
+// a 206's body, and a cache that updates its stored 200 from the 304's
+// headers must not get it.
+func dropRepresentation(hdr http.Header) {
+	delete(hdr, "Content-Type")
+	delete(hdr, "Content-Length")
+	delete(hdr, "Content-Encoding")
+	delete(hdr, "Content-Range")
+	if len(hdr["Etag"]) > 0 {
+		delete(hdr, "Last-Modified")
+	}
 }
 
 // setHeader copies h.header into hdr with canonical keys, replacing
