@@ -159,24 +159,33 @@ type FileResponse struct {
 	// show the file rather than save it. False means "attachment" when
 	// Filename is set.
 	Inline bool
-	// MediaType is the Content-Type. Empty means by extension, else
-	// sniffed (see above).
+	// MediaType is the Content-Type. Empty means Header's Content-Type,
+	// else by extension, else sniffed (see above).
 	MediaType string
 
 	// ETag replaces the derived entity tag, quoted (`"v1"`), bare (`v1`,
 	// sent quoted) or weak (`W/"v1"`, which If-Range and If-Match never
 	// match). The tag must be visible ASCII other than '"', else Respond
-	// fails. Empty means the derived tag described above. Set it here
-	// rather than in Header, so that conditional requests use it.
+	// fails. Empty means the tag in Header, else the derived tag
+	// described above.
 	ETag string
 	// ModTime replaces the file's modification time in Last-Modified,
-	// conditional requests and the derived ETag. Zero means the file's
-	// own.
+	// conditional requests and the derived ETag. Zero means the time in
+	// Header's Last-Modified, else the file's own.
 	ModTime time.Time
 
 	// Header holds extra headers; they replace headers of the same name
-	// already set on the ResponseWriter and those Respond sets. Nil
-	// means none.
+	// already set on the ResponseWriter and those Respond sets. Those
+	// that stand for a field are used as that field, under any spelling
+	// of the key (Starlette's headers={"etag": ...}): an ETag (one
+	// entity-tag, quoted as sent: "v1" or W/"v1") as ETag, a
+	// Last-Modified (one HTTP date) as ModTime, a Content-Type (one
+	// value, sent as given, and the type of each part of a multipart
+	// body) as MediaType. Respond fails with [ErrInvalidHeader] if such a
+	// header is malformed, has other than one value, or differs from the
+	// field when both are set, and if Header has a Content-Length or a
+	// Content-Range, which Respond computes for each request. Nil means
+	// none.
 	Header http.Header
 	// Cookies are added as Set-Cookie headers. Nil means none.
 	Cookies []*http.Cookie
@@ -356,15 +365,24 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 	if _, err := h.validate(); err != nil {
 		return err
 	}
+	var hf fileHeaderFields
+	if len(f.Header) > 0 {
+		if hf, err = f.headerFields(); err != nil {
+			return err
+		}
+	}
 	size := info.Size()
 	modtime := f.ModTime
+	if modtime.IsZero() {
+		modtime = hf.modtime
+	}
 	if modtime.IsZero() {
 		modtime = info.ModTime()
 	}
 	if isZeroTime(modtime) {
 		modtime = time.Time{}
 	}
-	etag, lastModified, err := f.validators(size, modtime)
+	etag, lastModified, err := f.validators(size, modtime, hf.etag)
 	if err != nil {
 		return err
 	}
@@ -397,7 +415,10 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 	}
 
 	c := fileCopier{file: file, seeker: seeker}
-	contentType := f.mediaType()
+	contentType := hf.contentType
+	if contentType == "" {
+		contentType = f.mediaType()
+	}
 	if contentType == "" {
 		if contentType, err = c.sniff(); err != nil {
 			return err
@@ -487,6 +508,9 @@ func (f FileResponse) serveMultipart(w http.ResponseWriter, r *http.Request, h h
 	}
 	h.status = http.StatusPartialContent
 	h.contentType = []string{"multipart/byteranges; boundary=" + boundary}
+	if f.Header != nil {
+		h.header = withoutContentType(h.header)
+	}
 	send, err := h.write(w, r, contentLength(w.Header(), length), started)
 	if err != nil || !send {
 		return err
@@ -538,10 +562,13 @@ func (f FileResponse) mediaType() string {
 }
 
 // validators returns the ETag and Last-Modified values, or "" for each
-// that is unknown. The ETag is ETag if set, else derived from the
-// modification time and size; both are unknown when the time is.
-func (f FileResponse) validators(size int64, modtime time.Time) (etag, lastModified string, err error) {
-	if f.ETag != "" {
+// that is unknown. The ETag is headerETag (Header's, already checked)
+// if set, else ETag if set, else derived from the modification time and
+// size; both are unknown when the time is.
+func (f FileResponse) validators(size int64, modtime time.Time, headerETag string) (etag, lastModified string, err error) {
+	if headerETag != "" {
+		etag = headerETag
+	} else if f.ETag != "" {
 		if etag, err = quoteETag(f.ETag); err != nil {
 			return "", "", err
 		}

@@ -1,10 +1,13 @@
 package respond
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -115,5 +118,185 @@ func TestFileNotModifiedDropsRepresentation(t *testing.T) {
 	}}
 	if diff := cmp.Diff(want, record(t, h, req)); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestFileHeaderValidators checks that an ETag or Last-Modified given in
+// Header, under any spelling of its key, is the validator of conditional
+// and range requests, exactly as the ETag and ModTime fields are, and
+// that a Content-Type given in Header is the media type, also of the
+// parts of a multipart/byteranges body.
+func TestFileHeaderValidators(t *testing.T) {
+	fx := newFileFixture(t)
+	const tag = `"v7"`
+	const lm = "Sat, 01 Jan 2000 00:00:00 GMT"
+	lmTime, _ := http.ParseTime(lm)
+	lmTag := fmt.Sprintf(`"%x-%x"`, lmTime.UnixNano(), len(fileContents["hello.txt"]))
+	hello := func(kv ...string) FileResponse {
+		f := FileResponse{Root: fx.root, Name: "hello.txt", Header: http.Header{}}
+		for i := 0; i < len(kv); i += 2 {
+			f.Header[kv[i]] = []string{kv[i+1]}
+		}
+		return f
+	}
+	textPlain := "text/plain; charset=utf-8"
+	tests := []struct {
+		name   string
+		resp   FileResponse
+		header http.Header // request headers
+		want   result
+	}{
+		{
+			name:   `Starlette's "etag" key: If-None-Match matches it, 304`,
+			resp:   hello("etag", tag),
+			header: http.Header{"If-None-Match": {tag}},
+			want:   result{Status: 304, Header: http.Header{"Etag": {tag}}},
+		},
+		{
+			name:   `"ETag" key: If-None-Match matches it, 304`,
+			resp:   hello("ETag", tag),
+			header: http.Header{"If-None-Match": {tag}},
+			want:   result{Status: 304, Header: http.Header{"Etag": {tag}}},
+		},
+		{
+			name:   "the derived tag no longer matches: 200 with the given one",
+			resp:   hello("Etag", tag),
+			header: http.Header{"If-None-Match": {fileETag(len(fileContents["hello.txt"]))}},
+			want:   result{Status: 200, Header: fileHeader("hello.txt", textPlain, "Etag", tag), Body: fileContents["hello.txt"]},
+		},
+		{
+			name:   "If-Match with the given tag: 200",
+			resp:   hello("etag", tag),
+			header: http.Header{"If-Match": {tag}},
+			want:   result{Status: 200, Header: fileHeader("hello.txt", textPlain, "Etag", tag), Body: fileContents["hello.txt"]},
+		},
+		{
+			name:   "If-Match with the derived tag: 412",
+			resp:   hello("etag", tag),
+			header: http.Header{"If-Match": {fileETag(len(fileContents["hello.txt"]))}},
+			want:   errorResult(412, "Precondition Failed"),
+		},
+		{
+			name:   "If-Range with the given tag: 206",
+			resp:   hello("etag", tag),
+			header: http.Header{"Range": {"bytes=0-4"}, "If-Range": {tag}},
+			want: result{Status: 206, Header: fileHeader("hello.txt", textPlain, "Etag", tag,
+				"Content-Length", "5", "Content-Range", "bytes 0-4/14"), Body: "Hello"},
+		},
+		{
+			name:   "If-Range with the derived tag: 200",
+			resp:   hello("etag", tag),
+			header: http.Header{"Range": {"bytes=0-4"}, "If-Range": {fileETag(len(fileContents["hello.txt"]))}},
+			want:   result{Status: 200, Header: fileHeader("hello.txt", textPlain, "Etag", tag), Body: fileContents["hello.txt"]},
+		},
+		{
+			name:   "the same tag in ETag and Header",
+			resp:   FileResponse{Root: fx.root, Name: "hello.txt", ETag: "v7", Header: http.Header{"Etag": {tag}}},
+			header: http.Header{"If-None-Match": {tag}},
+			want:   result{Status: 304, Header: http.Header{"Etag": {tag}}},
+		},
+		{
+			name:   "last-modified: If-Modified-Since after it, 304",
+			resp:   hello("last-modified", lm),
+			header: http.Header{"If-Modified-Since": {"Mon, 01 Jan 2018 00:00:00 GMT"}},
+			want:   result{Status: 304, Header: http.Header{"Etag": {lmTag}}},
+		},
+		{
+			name:   "Last-Modified: If-Unmodified-Since before the file's time, after the given one: 200",
+			resp:   hello("Last-Modified", lm),
+			header: http.Header{"If-Unmodified-Since": {"Mon, 01 Jan 2018 00:00:00 GMT"}},
+			want:   result{Status: 200, Header: fileHeader("hello.txt", textPlain, "Etag", lmTag, "Last-Modified", lm), Body: fileContents["hello.txt"]},
+		},
+		{
+			name:   "Last-Modified: If-Range with the given date: 206",
+			resp:   hello("Last-Modified", lm),
+			header: http.Header{"Range": {"bytes=0-4"}, "If-Range": {lm}},
+			want: result{Status: 206, Header: fileHeader("hello.txt", textPlain, "Etag", lmTag, "Last-Modified", lm,
+				"Content-Length", "5", "Content-Range", "bytes 0-4/14"), Body: "Hello"},
+		},
+		{
+			name: "content-type is the media type",
+			resp: hello("content-type", "application/x-custom"),
+			want: result{Status: 200, Header: fileHeader("hello.txt", "application/x-custom"), Body: fileContents["hello.txt"]},
+		},
+		{
+			name: "the same type in MediaType and Header",
+			resp: FileResponse{Root: fx.root, Name: "hello.txt", MediaType: "text/plain", Header: http.Header{"Content-Type": {textPlain}}},
+			want: result{Status: 200, Header: fileHeader("hello.txt", textPlain), Body: fileContents["hello.txt"]},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			for k, v := range tt.header {
+				req.Header[k] = v
+			}
+			got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) { return tt.resp, nil }), req)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestFileHeaderContentTypeMultipart checks that a Content-Type in
+// Header types the parts of a multipart/byteranges body and does not
+// replace its multipart type.
+func TestFileHeaderContentTypeMultipart(t *testing.T) {
+	fx := newFileFixture(t)
+	resp := FileResponse{Root: fx.root, Name: "digits.txt", Header: http.Header{"content-type": {"application/x-custom"}}}
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("Range", "bytes=0-1,4-5")
+	got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) { return resp, nil }), req)
+	if got.Status != 206 {
+		t.Fatalf("status %d, want 206", got.Status)
+	}
+	want := []byteRangePart{
+		{"application/x-custom", "bytes 0-1/36", "01"},
+		{"application/x-custom", "bytes 4-5/36", "45"},
+	}
+	if diff := cmp.Diff(want, readByteRanges(t, got.Header.Get("Content-Type"), []byte(got.Body))); diff != "" {
+		t.Errorf("parts mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestFileHeaderRefused checks the headers of FileResponse.Header that
+// would contradict what Respond computes: each fails with
+// ErrInvalidHeader before anything is written.
+func TestFileHeaderRefused(t *testing.T) {
+	fx := newFileFixture(t)
+	modtime := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		name string
+		resp FileResponse
+	}{
+		{"ETag and Header Etag differ", FileResponse{ETag: "v1", Header: http.Header{"etag": {`"v2"`}}}},
+		{"Header Etag bare", FileResponse{Header: http.Header{"Etag": {"v2"}}}},
+		{"Header Etag not an entity-tag", FileResponse{Header: http.Header{"Etag": {`"a" "b"`}}}},
+		{"Header Etag twice", FileResponse{Header: http.Header{"Etag": {`"a"`, `"b"`}}}},
+		{"Header Etag empty", FileResponse{Header: http.Header{"Etag": {}}}},
+		{"Header Last-Modified not a date", FileResponse{Header: http.Header{"Last-Modified": {"yesterday"}}}},
+		{"ModTime and Header Last-Modified differ", FileResponse{ModTime: modtime, Header: http.Header{"last-modified": {"Sat, 01 Jan 2000 00:00:00 GMT"}}}},
+		{"MediaType and Header Content-Type differ", FileResponse{MediaType: "text/csv", Header: http.Header{"Content-Type": {"text/plain"}}}},
+		{"Header Content-Type twice", FileResponse{Header: http.Header{"Content-Type": {"text/plain", "text/csv"}}}},
+		{"Header Content-Type nil", FileResponse{Header: http.Header{"Content-Type": nil}}},
+		{"Header Content-Length", FileResponse{Header: http.Header{"Content-Length": {"14"}}}},
+		{"Header Content-Range", FileResponse{Header: http.Header{"content-range": {"bytes 0-1/14"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := tt.resp
+			resp.Root, resp.Name = fx.root, "hello.txt"
+			rec := httptest.NewRecorder()
+			rec.Header().Set("X-Before", "1")
+			err := resp.Respond(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+			if !errors.Is(err, ErrInvalidHeader) {
+				t.Errorf("Respond: %v, want ErrInvalidHeader", err)
+			}
+			want := http.Header{"X-Before": {"1"}}
+			if diff := cmp.Diff(want, rec.Header()); diff != "" || rec.Body.Len() != 0 || rec.Code != 200 {
+				t.Errorf("Respond wrote before failing: code %d, body %q, header mismatch (-want +got):\n%s", rec.Code, rec.Body, diff)
+			}
+		})
 	}
 }
