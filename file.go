@@ -71,17 +71,31 @@ import (
 //
 // # Headers
 //
-// Respond sets Content-Type (MediaType, else by the extension of
-// Filename, Name or Path with [mime.TypeByExtension], else sniffed from
-// the first 512 bytes with [http.DetectContentType]; a text/* type
-// without a charset gets "; charset=utf-8"), Content-Length,
-// Content-Disposition when Filename is set or Inline is true (see
-// [ContentDisposition]), Accept-Ranges: bytes, and the validators ETag
-// and Last-Modified, unless the modification time is unknown (zero or
-// the Unix epoch, as for every file of an [embed.FS]) and ETag is empty:
-// then neither is sent, so set ETag or ModTime to let such files be
-// cached. Header and Cookies come last, through the same mechanism as
-// every other response.
+// Respond sets Content-Type (MediaType, else Header's Content-Type,
+// else by the extension of Filename, Name or Path with
+// [mime.TypeByExtension], else sniffed from the first 512 bytes with
+// [http.DetectContentType]; a text/* type without a charset gets ";
+// charset=utf-8"), Content-Length, Content-Disposition when Filename is
+// set or Inline is true (see [ContentDisposition]), Accept-Ranges:
+// bytes, X-Content-Type-Options: nosniff (so that no browser guesses
+// another type), and the validators ETag and Last-Modified, unless the
+// modification time is unknown (zero or the Unix epoch, as for every
+// file of an [embed.FS]) and ETag is empty: then neither is sent, so set
+// ETag or ModTime to let such files be cached. Header and Cookies come
+// last, through the same mechanism as every other response; Header can
+// remove nosniff (X-Content-Type-Options: nil).
+//
+// A file from Root or FS whose type comes from its name or its content
+// is never typed as content a browser runs in the site's origin, since
+// a user may have written it: a type of HTML or XHTML, any XML type
+// (*/xml and *+xml, so SVG, XSLT and feeds too) or XSL, a JavaScript or
+// ECMAScript type, or an MHTML archive becomes
+// application/octet-stream, which browsers download. This is what
+// serves an uploaded "avatar.svg" or an extension-less HTML file
+// without stored cross-site scripting. Set MediaType (or Header's
+// Content-Type) to serve such a file with its type, as for the HTML
+// pages of an [embed.FS] of your own; Path is trusted and keeps the
+// type it is given.
 //
 // The default ETag is strong: the modification time in nanoseconds since
 // the Unix epoch and the size, both in hexadecimal, such as
@@ -415,14 +429,17 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 	}
 
 	c := fileCopier{file: file, seeker: seeker}
-	contentType := hf.contentType
+	contentType, explicit := hf.contentType, true
 	if contentType == "" {
-		contentType = f.mediaType()
+		contentType, explicit = f.mediaType()
 	}
 	if contentType == "" {
 		if contentType, err = c.sniff(); err != nil {
 			return err
 		}
+	}
+	if !explicit && f.Path == "" && activeType(contentType) {
+		contentType = octetStream // a name from Root or FS: see "Headers" on FileResponse
 	}
 	// Checked here, not only by h.write: the parts of a multipart body
 	// carry it too.
@@ -445,6 +462,7 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 	if seeker != nil {
 		hdr["Accept-Ranges"] = values[3:4:4]
 	}
+	hdr["X-Content-Type-Options"] = nosniffValue
 	if f.Filename != "" || f.Inline {
 		dispositions := &attachmentValues
 		if f.Inline {
@@ -540,11 +558,11 @@ func contentLength(hdr http.Header, n int64) int {
 	return -1
 }
 
-// mediaType returns the Content-Type from MediaType or the extension,
-// or "" if it must be sniffed.
-func (f FileResponse) mediaType() string {
+// mediaType returns the Content-Type from MediaType, explicit, or the
+// extension, or "" if it must be sniffed.
+func (f FileResponse) mediaType() (contentType string, explicit bool) {
 	if f.MediaType != "" {
-		return withCharset(f.MediaType)
+		return withCharset(f.MediaType), true
 	}
 	var ext string
 	switch {
@@ -556,9 +574,9 @@ func (f FileResponse) mediaType() string {
 		ext = path.Ext(f.Name)
 	}
 	if ext == "" {
-		return ""
+		return "", false
 	}
-	return withCharset(mime.TypeByExtension(ext))
+	return withCharset(mime.TypeByExtension(ext)), false
 }
 
 // validators returns the ETag and Last-Modified values, or "" for each

@@ -2,6 +2,7 @@ package respond
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -80,4 +81,40 @@ func withoutContentType(header http.Header) http.Header {
 		}
 	}
 	return h
+}
+
+// nosniffValue is the X-Content-Type-Options of every FileResponse,
+// shared (see headervalue.go).
+var nosniffValue = []string{"nosniff"}
+
+// octetStream is the type of a file from Root or FS that would otherwise
+// be typed as active content (see activeType).
+const octetStream = "application/octet-stream"
+
+// activeType reports whether a browser may run content of type ct in
+// the site's origin, when it navigates to it or loads it as a script or
+// style sheet: HTML, XHTML, any XML type (*/xml and *+xml, which holds
+// SVG, XSLT and feeds) and XSL, which can carry scripts, JavaScript and
+// ECMAScript types (the WHATWG MIME Sniffing list), and MHTML archives.
+// ct is a Content-Type, parameters allowed, in any case.
+func activeType(ct string) bool {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	ct = strings.ToLower(strings.TrimSpace(ct))
+	switch {
+	case strings.HasSuffix(ct, "/xml"), strings.HasSuffix(ct, "+xml"):
+		return true
+	case strings.HasPrefix(ct, "text/javascript"): // and text/javascript1.0 to 1.5
+		return true
+	}
+	switch ct {
+	case "text/html", "text/xsl",
+		"application/javascript", "application/x-javascript", "application/ecmascript",
+		"application/x-ecmascript", "text/ecmascript", "text/x-ecmascript", "text/x-javascript",
+		"text/jscript", "text/livescript",
+		"application/x-mimearchive", "multipart/related", "message/rfc822":
+		return true
+	}
+	return false
 }

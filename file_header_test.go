@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -298,5 +301,137 @@ func TestFileHeaderRefused(t *testing.T) {
 				t.Errorf("Respond wrote before failing: code %d, body %q, header mismatch (-want +got):\n%s", rec.Code, rec.Body, diff)
 			}
 		})
+	}
+}
+
+// TestFileActiveTypesNotSniffed checks that every FileResponse sends
+// X-Content-Type-Options: nosniff, and that a file named through Root or
+// FS is never typed, by its extension or its content, as something a
+// browser would run in the site's origin: such a type becomes
+// application/octet-stream. An explicit MediaType or Header
+// Content-Type, and a trusted Path, keep their types.
+func TestFileActiveTypesNotSniffed(t *testing.T) {
+	files := map[string]string{
+		"page":        "<!DOCTYPE html><html><script>alert(1)</script></html>",
+		"upload":      "<html><body onload=alert(1)>",
+		"data":        `<?xml version="1.0"?><x:script xmlns:x="http://www.w3.org/1999/xhtml">alert(1)</x:script>`,
+		"a.html":      "<p>hi",
+		"a.htm":       "<p>hi",
+		"a.shtml":     "<p>hi",
+		"a.xhtml":     "<p>hi",
+		"a.svg":       `<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`,
+		"a.xml":       "<a/>",
+		"a.xsl":       "<a/>",
+		"a.xslt":      "<a/>",
+		"a.rss":       "<a/>",
+		"a.js":        "alert(1)",
+		"a.mjs":       "alert(1)",
+		"a.mht":       "MIME-Version: 1.0",
+		"a.HTML":      "<p>hi",
+		"notes.txt":   "<html>not sniffed: typed by extension",
+		"a.css":       "p{}",
+		"a.json":      `{"a": 1}`,
+		"a.png":       "\x89PNG\r\n\x1a\n",
+		"plain":       "just text",
+		"sub/inner.x": "x",
+	}
+	dir := t.TempDir()
+	mfs := fstest.MapFS{}
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		mfs[name] = &fstest.MapFile{Data: []byte(content), ModTime: fileModTime}
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { root.Close() })
+
+	const octet = "application/octet-stream"
+	tests := []struct {
+		name string
+		resp FileResponse
+		want string // Content-Type
+	}{
+		{"extension-less HTML is not sniffed as HTML", FileResponse{Name: "page"}, octet},
+		{"extension-less HTML fragment", FileResponse{Name: "upload"}, octet},
+		{"extension-less XML is not sniffed as XML", FileResponse{Name: "data"}, octet},
+		{".html", FileResponse{Name: "a.html"}, octet},
+		{".htm", FileResponse{Name: "a.htm"}, octet},
+		{".shtml", FileResponse{Name: "a.shtml"}, octet},
+		{".HTML in capitals", FileResponse{Name: "a.HTML"}, octet},
+		{".xhtml", FileResponse{Name: "a.xhtml"}, octet},
+		{".svg", FileResponse{Name: "a.svg"}, octet},
+		{".xml", FileResponse{Name: "a.xml"}, octet},
+		{".xsl", FileResponse{Name: "a.xsl"}, octet},
+		{".xslt", FileResponse{Name: "a.xslt"}, octet},
+		{".rss", FileResponse{Name: "a.rss"}, octet},
+		{".js", FileResponse{Name: "a.js"}, octet},
+		{".mjs", FileResponse{Name: "a.mjs"}, octet},
+		{".mht", FileResponse{Name: "a.mht"}, octet},
+		{"Filename's extension typed the same way", FileResponse{Name: "notes.txt", Filename: "notes.html"}, octet},
+		{".txt is typed by extension", FileResponse{Name: "notes.txt"}, "text/plain; charset=utf-8"},
+		{".css", FileResponse{Name: "a.css"}, "text/css; charset=utf-8"},
+		{".json", FileResponse{Name: "a.json"}, "application/json"},
+		{".png", FileResponse{Name: "a.png"}, "image/png"},
+		{"extension-less text is sniffed", FileResponse{Name: "plain"}, "text/plain; charset=utf-8"},
+		{"explicit MediaType is kept", FileResponse{Name: "page", MediaType: "text/html"}, "text/html; charset=utf-8"},
+		{"explicit Header Content-Type is kept", FileResponse{Name: "a.svg", Header: http.Header{"Content-Type": {"image/svg+xml"}}}, "image/svg+xml"},
+	}
+	for _, tt := range tests {
+		for _, source := range []string{"Root", "FS"} {
+			t.Run(source+"/"+tt.name, func(t *testing.T) {
+				resp := tt.resp
+				if source == "Root" {
+					resp.Root = root
+				} else {
+					resp.FS = mfs
+				}
+				checkFileType(t, resp, tt.want)
+			})
+		}
+	}
+	t.Run("Path keeps the sniffed type", func(t *testing.T) {
+		checkFileType(t, FileResponse{Path: filepath.Join(dir, "page")}, "text/html; charset=utf-8")
+	})
+	t.Run("Path keeps the extension's type", func(t *testing.T) {
+		checkFileType(t, FileResponse{Path: filepath.Join(dir, "a.svg")}, "image/svg+xml")
+	})
+	t.Run("Header overrides nosniff", func(t *testing.T) {
+		resp := FileResponse{Root: root, Name: "a.png", Header: http.Header{"X-Content-Type-Options": nil}}
+		got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) { return resp, nil }), httptest.NewRequest(http.MethodGet, "/", nil))
+		if v := got.Header["X-Content-Type-Options"]; len(v) != 0 {
+			t.Errorf("X-Content-Type-Options = %q, want none", v)
+		}
+	})
+}
+
+// checkFileType serves resp and checks its Content-Type and nosniff, on
+// a 200 and on a multipart 206 (whose parts carry the type).
+func checkFileType(t *testing.T, resp FileResponse, want string) {
+	t.Helper()
+	h := quietAdapter.Handler(func(*http.Request) (Responder, error) { return resp, nil })
+	got := record(t, h, httptest.NewRequest(http.MethodGet, "/", nil))
+	gotHeader := map[string][]string{"Content-Type": got.Header["Content-Type"], "X-Content-Type-Options": got.Header["X-Content-Type-Options"]}
+	wantHeader := map[string][]string{"Content-Type": {want}, "X-Content-Type-Options": {"nosniff"}}
+	if diff := cmp.Diff(wantHeader, gotHeader); diff != "" || got.Status != 200 {
+		t.Errorf("status %d, mismatch (-want +got):\n%s", got.Status, diff)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("Range", "bytes=0-0,2-2")
+	got = record(t, h, req)
+	if got.Status != 206 {
+		t.Fatalf("Range: status %d, want 206", got.Status)
+	}
+	for _, p := range readByteRanges(t, got.Header.Get("Content-Type"), []byte(got.Body)) {
+		if p.ContentType != want {
+			t.Errorf("Range: part Content-Type %q, want %q", p.ContentType, want)
+		}
 	}
 }
