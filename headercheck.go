@@ -53,8 +53,28 @@ var tokenByte = func() (t [256]bool) {
 }()
 
 // validValue reports whether v may be sent as a header value.
+//
+// It tests eight bytes at a time for a byte below 0x20 or equal to 0x7F,
+// and looks at each byte in the table only from a word where it found
+// one (a tab, or a fault): 25 bytes of a media type take 3 word tests
+// instead of 25 lookups (BenchmarkValidValue).
 func validValue(v string) bool {
-	for i := 0; i < len(v); i++ {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	i := 0
+	for ; i+8 <= len(v); i += 8 {
+		x := uint64(v[i]) | uint64(v[i+1])<<8 | uint64(v[i+2])<<16 | uint64(v[i+3])<<24 |
+			uint64(v[i+4])<<32 | uint64(v[i+5])<<40 | uint64(v[i+6])<<48 | uint64(v[i+7])<<56
+		// A byte below 0x20, or a byte of x^0x7F... that is zero: the
+		// exact "has less than" test of Bit Twiddling Hacks, for n <= 128.
+		del := x ^ (ones * 0x7f)
+		if ((x-ones*0x20)&^x|(del-ones)&^del)&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(v); i++ {
 		if badValueByte[v[i]] {
 			return false
 		}
@@ -134,4 +154,11 @@ func checkValue(key, v string) error {
 		return &headerError{key, "value contains a control character"}
 	}
 	return nil
+}
+
+// sharedType reports whether ct is one of the Content-Type values that
+// respond itself defines, which need no check (BenchmarkText).
+func sharedType(ct []string) bool {
+	p := &ct[0]
+	return p == &htmlContentType[0] || p == &textContentType[0] || p == &jsonContentType[0] || p == &sseContentType[0]
 }

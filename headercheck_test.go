@@ -10,6 +10,7 @@ import (
 	"net/textproto"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -340,4 +341,41 @@ func FuzzFileMediaType(f *testing.F) {
 			t.Fatalf("MediaType %q: part ranges mismatch (-want +got):\n%s", mediaType, diff)
 		}
 	})
+}
+
+// TestValidValue checks the word-at-a-time test against the table for
+// every byte at every position of a value, and in values of every
+// length around a word.
+func TestValidValue(t *testing.T) {
+	for c := range 256 {
+		for n := 1; n <= 20; n++ {
+			for at := range n {
+				b := []byte(strings.Repeat("a", n))
+				b[at] = byte(c)
+				want := !badValueByte[c]
+				if got := validValue(string(b)); got != want {
+					t.Fatalf("validValue(%q) = %v, want %v", b, got, want)
+				}
+			}
+		}
+	}
+	// Tabs and obs-text next to a fault in the same word.
+	for _, v := range []string{"\t\t\t\t\t\t\t\x00", "\xff\xff\xff\xff\xff\xff\xff\x7f", "\x80\t\x80\t\x80\t\x80\x1f", "abcdefgh\tijklmno\x01"} {
+		if validValue(v) {
+			t.Errorf("validValue(%q) = true, want false", v)
+		}
+	}
+}
+
+func BenchmarkValidValue(b *testing.B) {
+	for _, v := range []string{"no-store", "text/plain; charset=utf-8", strings.Repeat("max-age=31536000, immutable ", 4)} {
+		b.Run(strconv.Itoa(len(v)), func(b *testing.B) {
+			b.SetBytes(int64(len(v)))
+			for b.Loop() {
+				if !validValue(v) {
+					b.Fatal("invalid")
+				}
+			}
+		})
+	}
 }

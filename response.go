@@ -111,8 +111,10 @@ func (h *head) validate() (int, error) {
 			return 0, err
 		}
 	}
-	if err := checkValues("Content-Type", h.contentType); err != nil {
-		return 0, err
+	if h.contentType != nil && !sharedType(h.contentType) {
+		if err := checkValues("Content-Type", h.contentType); err != nil {
+			return 0, err
+		}
 	}
 	return status, nil
 }
