@@ -6,12 +6,25 @@ import (
 	"strconv"
 )
 
-// ErrInvalidHeader is wrapped by the error Respond returns, before it
-// writes anything, when a header it was given cannot be sent as given:
-// a key that is not an RFC 9110 token, a value (of Header, MediaType or
-// WithHeader's headers) with a control character other than tab, or a
-// header that contradicts what respond computes (see each type).
-// Check for it with [errors.Is].
+// ErrInvalidHeader is wrapped by the error that every Responder of this
+// package returns, before it writes anything, when a header it was given
+// cannot be sent as given:
+//   - a key (of Header, HTTPError.Header or [WithHeader]'s headers) that
+//     is not an RFC 9110 token, which net/http would drop silently;
+//   - a value of those headers, or a MediaType, with a control character
+//     other than tab (CR, LF, NUL, the other C0 controls, DEL), which
+//     could inject a header or a multipart part header (RFC 9110,
+//     section 5.5: a field value is visible ASCII, space, tab and
+//     obs-text, bytes from 0x80, which are allowed);
+//   - two keys that differ only in case, such as "etag" and "ETag", of
+//     which only one would be sent, at random;
+//   - a Content-Length other than the body's, for a response whose body
+//     respond measures (not a stream, and not 204 or 304, which send
+//     none);
+//   - for a [FileResponse], the headers its Header field documents.
+//
+// The error reads, for example, `respond: header "X-A": value contains a
+// control character`. Check for it with [errors.Is].
 var ErrInvalidHeader = errors.New("respond: invalid header")
 
 // headerError is an ErrInvalidHeader naming the header and its fault.

@@ -19,7 +19,8 @@ import (
 // Respond fails, writing nothing, when Status is not a redirect status,
 // when URL is empty, when URL resolves to the request's own path and
 // query (the redirect loop of the lesson's pitfalls, caught at run time),
-// or when LocalOnly or AllowedHosts rejects URL.
+// when LocalOnly or AllowedHosts rejects URL, or when Header is invalid
+// (see [ErrInvalidHeader]).
 type RedirectResponse struct {
 	// URL is the target, absolute or relative to the request.
 	URL string
