@@ -435,3 +435,19 @@ func checkFileType(t *testing.T, resp FileResponse, want string) {
 		}
 	}
 }
+
+// TestWithHeaderFileError checks that WithHeader, putting back the
+// headers it replaced when a FileResponse fails, does not put back one
+// that the FileResponse removed for its error answer.
+func TestWithHeaderFileError(t *testing.T) {
+	fx := newFileFixture(t)
+	resp := WithHeader(FileResponse{Root: fx.root, Name: "missing.txt"}, http.Header{"Cache-Control": {"max-age=60"}, "X-Frame-Options": {"DENY"}})
+	h := withMiddlewareHeader(quietAdapter.Handler(func(*http.Request) (Responder, error) { return resp, nil }), http.Header{
+		"Cache-Control":   {"max-age=3600"},
+		"X-Frame-Options": {"SAMEORIGIN"},
+	})
+	want := errorResult(404, "File not found", "X-Frame-Options", "SAMEORIGIN")
+	if diff := cmp.Diff(want, record(t, h, httptest.NewRequest(http.MethodGet, "/", nil))); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}

@@ -11,7 +11,8 @@ import (
 // Responder, including ones you did not build. A header that resp sets
 // itself wins. If resp fails before it has written anything, the
 // headers are put back as they were before (a header set by middleware
-// survives), so that an error response does not carry them (a
+// survives, unless resp removed it, as a failing [FileResponse] removes
+// Cache-Control), so that an error response does not carry them (a
 // Cache-Control meant for the success, say). A key of h that is not a
 // token, or a value with a control character other than tab, makes
 // Respond fail before resp runs (see [ErrInvalidHeader]).
@@ -44,6 +45,9 @@ func (wh withHeader) Respond(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		for k := range wh.header {
 			k = canonicalKey(k)
+			if _, ok := hdr[k]; !ok {
+				continue // resp removed it for its error answer (FileResponse)
+			}
 			if v, ok := before[k]; ok {
 				hdr[k] = v
 			} else {
