@@ -111,15 +111,28 @@ func validKey(k string) bool {
 // character, or two keys that differ only in case (such as "etag" and
 // "ETag"), of which the server would send one at random. length is the
 // value of Content-Length, if hdr has it under any spelling.
+//
+// It allocates nothing unless hdr has more than 8 keys that are not
+// canonical (the "x-request-id" of a FastAPI user, say).
 func checkHeader(hdr http.Header) (length []string, err error) {
-	respelled := false
+	var buf [8]respelling
+	respelled := buf[:0]
 	for k, vs := range hdr {
 		if !isCanonical(k) {
 			if !validKey(k) {
 				return nil, &headerError{k, "name is not a token"}
 			}
-			respelled = true
-			k = canonicalKey(k)
+			c := canonicalKey(k)
+			if _, ok := hdr[c]; ok && c != k {
+				return nil, twiceError(c, k, c)
+			}
+			for _, r := range respelled {
+				if r.canonical == c {
+					return nil, twiceError(c, k, r.key)
+				}
+			}
+			respelled = append(respelled, respelling{c, k})
+			k = c
 		}
 		if err := checkValues(k, vs); err != nil {
 			return nil, err
@@ -128,25 +141,15 @@ func checkHeader(hdr http.Header) (length []string, err error) {
 			length = vs
 		}
 	}
-	if respelled {
-		return length, checkSpellings(hdr)
-	}
 	return length, nil
 }
 
-// checkSpellings fails if two keys of hdr have the same canonical form.
-// It is the slow path of checkHeader, for a header with a key that is
-// not canonical.
-func checkSpellings(hdr http.Header) error {
-	seen := make(map[string]string, len(hdr))
-	for k := range hdr {
-		c := canonicalKey(k)
-		if other, ok := seen[c]; ok {
-			return &headerError{c, "given twice, as " + strconv.Quote(min(k, other)) + " and " + strconv.Quote(max(k, other))}
-		}
-		seen[c] = k
-	}
-	return nil
+// respelling is a key that is not canonical, and its canonical form.
+type respelling struct{ canonical, key string }
+
+// twiceError reports the header key given as both a and b.
+func twiceError(key, a, b string) error {
+	return &headerError{key, "given twice, as " + strconv.Quote(min(a, b)) + " and " + strconv.Quote(max(a, b))}
 }
 
 // checkValues returns an ErrInvalidHeader if a value of the header key

@@ -75,6 +75,7 @@ func TestInvalidHeaderRefused(t *testing.T) {
 		{name: "WithHeader bad key", resp: WithHeader(Response{}, bad("X A", "1"))},
 		// Headers that contradict what respond sends.
 		{name: "Response two spellings of one key", resp: Response{Header: http.Header{"etag": {`"a"`}, "ETag": {`"b"`}}}},
+		{name: "Response canonical and other spelling of one key", resp: Response{Header: http.Header{"Cache-Control": {"a"}, "cache-control": {"b"}}}},
 		{name: "WithHeader two spellings of one key", resp: WithHeader(Response{}, http.Header{"x-a": {"1"}, "X-A": {"2"}})},
 		{name: "Response Content-Length not the body's", resp: Response{Content: []byte("ab"), Header: bad("Content-Length", "5")}},
 		{name: "Response content-length not the body's", resp: Response{Content: []byte("ab"), Header: bad("content-length", "1")}},
@@ -149,6 +150,20 @@ func TestValidHeaderKept(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, rec.Result().Header); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestCheckHeaderNoAlloc checks that the check costs no allocation,
+// also for keys that are not canonical.
+func TestCheckHeaderNoAlloc(t *testing.T) {
+	h := http.Header{"X-Request-ID": {"abc-123"}, "cache-control": {"no-store"}, "Vary": {"Origin"}}
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := checkHeader(h); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("checkHeader: %v allocations, want 0", allocs)
 	}
 }
 
