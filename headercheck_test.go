@@ -157,13 +157,31 @@ func TestValidHeaderKept(t *testing.T) {
 // also for keys that are not canonical.
 func TestCheckHeaderNoAlloc(t *testing.T) {
 	h := http.Header{"X-Request-ID": {"abc-123"}, "cache-control": {"no-store"}, "Vary": {"Origin"}}
+	var keep [maxKeptHeaders]headerEntry
 	allocs := testing.AllocsPerRun(100, func() {
-		if _, err := checkHeader(h); err != nil {
+		if _, _, err := checkHeader(h, keep[:]); err != nil {
 			t.Fatal(err)
 		}
 	})
 	if allocs != 0 {
 		t.Errorf("checkHeader: %v allocations, want 0", allocs)
+	}
+}
+
+// TestHeaderKeptAndMore checks that a Header with more keys than
+// validate keeps for setHeader is sent whole, under canonical keys.
+func TestHeaderKeptAndMore(t *testing.T) {
+	for n := maxKeptHeaders - 1; n <= maxKeptHeaders+2; n++ {
+		header, want := http.Header{}, http.Header{"Content-Length": {"0"}}
+		for i := range n {
+			k := "x-h" + strconv.Itoa(i)
+			header[k] = []string{strconv.Itoa(i)}
+			want[canonicalKey(k)] = []string{strconv.Itoa(i)}
+		}
+		got := record(t, HandlerFunc(func(*http.Request) (Responder, error) { return Response{Header: header}, nil }), httptest.NewRequest(http.MethodGet, "/", nil))
+		if diff := cmp.Diff(result{Status: 200, Header: want}, got); diff != "" {
+			t.Errorf("%d headers: mismatch (-want +got):\n%s", n, diff)
+		}
 	}
 }
 

@@ -26,7 +26,7 @@ type withHeader struct {
 }
 
 func (wh withHeader) Respond(w http.ResponseWriter, r *http.Request) error {
-	if _, err := checkHeader(wh.header); err != nil {
+	if _, _, err := checkHeader(wh.header, nil); err != nil {
 		return err
 	}
 	hdr := w.Header()
@@ -40,7 +40,7 @@ func (wh withHeader) Respond(w http.ResponseWriter, r *http.Request) error {
 			before[k] = v
 		}
 	}
-	(&head{header: wh.header}).setHeader(hdr)
+	(&head{header: wh.header}).setHeader(hdr, nil)
 	err := wh.resp.Respond(w, r)
 	if err != nil {
 		for k := range wh.header {
