@@ -15,9 +15,15 @@ import (
 // tells clients to treat an unknown type.
 //
 // The name is first cleaned: control characters (including CR, LF, NUL,
-// DEL and the C1 range), Unicode line and paragraph separators and
-// bidirectional formatting characters (which can disguise "evil.exe" as
-// "evil.pdf") are removed, and invalid UTF-8 becomes U+FFFD. An empty
+// DEL and the C1 range), Unicode line and paragraph separators, and
+// invisible characters are removed, and invalid UTF-8 becomes U+FFFD.
+// The invisible characters are every format character (category Cf:
+// bidirectional controls, which can disguise "evil.exe" as "evil.pdf",
+// zero width spaces and joiners, U+FEFF, the soft hyphen, tag
+// characters) and every other default-ignorable code point (U+3164
+// HANGUL FILLER, variation selectors...), which can make two different
+// names look the same. An emoji sequence joined by U+200D thus loses
+// its joiner. An empty
 // name yields the bare disposition type. The result is always printable
 // ASCII, so a name can never inject a header.
 //
@@ -117,19 +123,24 @@ func cleanFilename(s string) string {
 	return b.String()
 }
 
-// dropFilenameRune reports whether r is removed from a download name.
+// dropFilenameRune reports whether r is removed from a download name:
+// a control character, a line or paragraph separator, or an invisible
+// one. The invisible ones are the format characters (Unicode category
+// Cf, which holds the bidirectional marks, embeddings, overrides and
+// isolates, zero width spaces and joiners, U+FEFF, the soft hyphen and
+// the tag characters) and the other default-ignorable code points (such
+// as U+3164 HANGUL FILLER and the variation selectors): together a
+// superset of Unicode's Default_Ignorable_Code_Point.
 func dropFilenameRune(r rune) bool {
 	switch {
 	case unicode.IsControl(r): // C0, DEL, C1
 		return true
+	case r < utf8.RuneSelf:
+		return false
 	case r == '\u2028' || r == '\u2029': // line and paragraph separators
 		return true
-	case r == '\u061c' || r == '\u200e' || r == '\u200f', // bidi marks
-		r >= '\u202a' && r <= '\u202e', // bidi embeddings and overrides
-		r >= '\u2066' && r <= '\u2069': // bidi isolates
-		return true
 	}
-	return false
+	return unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector)
 }
 
 // needsExtended reports whether name cannot be sent faithfully as a

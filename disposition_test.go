@@ -42,8 +42,8 @@ func TestContentDisposition(t *testing.T) {
 			`inline; filename="__.txt"; filename*=UTF-8''%E5%A0%B1%E5%91%8A.txt`,
 		},
 		{
-			"emoji with joiner kept", "", "👩‍💻.png",
-			`attachment; filename="___.png"; filename*=UTF-8''%F0%9F%91%A9%E2%80%8D%F0%9F%92%BB.png`,
+			"emoji kept, its invisible joiner removed", "", "👩\u200d💻.png",
+			`attachment; filename="__.png"; filename*=UTF-8''%F0%9F%91%A9%F0%9F%92%BB.png`,
 		},
 		{
 			"attr-chars unescaped, others escaped", "", "ü !#$&+-.^_`|~'()*,/:;<=>?@[]{}",
@@ -54,6 +54,19 @@ func TestContentDisposition(t *testing.T) {
 		{"C1 control removed", "", "a\u0085b.txt", `attachment; filename="ab.txt"`},
 		{"line separator removed", "", "a\u2028b.txt", `attachment; filename="ab.txt"`},
 		{"bidi override removed", "", "invoice\u202Efdp.exe", `attachment; filename="invoicefdp.exe"`},
+		// Invisible characters: every format character (Cf) and every
+		// default-ignorable code point, which can make two names look
+		// alike or hide an extension.
+		{"zero width space removed (Cf)", "", "a\u200bb.txt", `attachment; filename="ab.txt"`},
+		{"word joiner removed (Cf)", "", "a\u2060b.txt", `attachment; filename="ab.txt"`},
+		{"byte order mark removed (Cf)", "", "\ufeffa.txt", `attachment; filename="a.txt"`},
+		{"soft hyphen removed (Cf)", "", "pay\u00adroll.exe", `attachment; filename="payroll.exe"`},
+		{"Hangul filler removed (default ignorable, not Cf)", "", "a\u3164.txt", `attachment; filename="a.txt"`},
+		{"tag character removed (Cf)", "", "a\U000E0041.txt", `attachment; filename="a.txt"`},
+		{"combining grapheme joiner removed (default ignorable, Mn)", "", "a\u034fb.txt", `attachment; filename="ab.txt"`},
+		{"variation selector removed", "", "a\ufe0fb.txt", `attachment; filename="ab.txt"`},
+		{"ideographic variation selector removed", "", "a\U000E0100b.txt", `attachment; filename="ab.txt"`},
+		{"invisible characters only", "", "\u200b\u2060\ufeff", "attachment"},
 		{
 			"invalid UTF-8 replaced", "", "a\xffb.txt",
 			`attachment; filename="a_b.txt"; filename*=UTF-8''a%EF%BF%BDb.txt`,
@@ -84,12 +97,14 @@ func TestCleanFilenameNoAlloc(t *testing.T) {
 //     cleaned name, cleanFilename(name), and there is no parameter when
 //     that is empty: what survives cleaning round-trips;
 //   - the cleaned name has no control, line-separator or bidi
-//     characters and is valid UTF-8; cleaning is idempotent and leaves a
+//     characters, no format character (Cf) and no default-ignorable
+//     code point, and is valid UTF-8; cleaning is idempotent and leaves a
 //     name without such characters unchanged.
 func FuzzContentDisposition(f *testing.F) {
 	for _, s := range []string{
 		"report.csv", "résumé.pdf", `a"b\c`, "a\r\nb", "100%41", "%", "%%", "'", "''", "\x00",
 		"\xff", "\u202e", "日本語", " ", "a;b=c", "filename*=x", `\"`, "\u0085", "👩‍💻",
+		"\u200b", "\u2060", "\ufeff", "a\u00adb", "\u3164", "\U000E0041", "\u034f", "\ufe0f", "\U000E01EF",
 	} {
 		f.Add("", s)
 		f.Add("inline", s)
@@ -131,7 +146,7 @@ func FuzzContentDisposition(f *testing.F) {
 			dropped = dropped || dropFilenameRune(r)
 		}
 		for _, r := range clean {
-			if unicode.IsControl(r) || dropFilenameRune(r) {
+			if unicode.IsControl(r) || dropFilenameRune(r) || invisible(r) {
 				t.Fatalf("cleanFilename(%q) = %q: kept %U", name, clean, r)
 			}
 		}
@@ -142,4 +157,11 @@ func FuzzContentDisposition(f *testing.F) {
 			t.Fatalf("cleanFilename not idempotent: %q -> %q -> %q", name, clean, again)
 		}
 	})
+}
+
+// invisible reports whether r is a format character or a default-ignorable
+// code point (Unicode's Default_Ignorable_Code_Point is derived from
+// these three sets), written independently of dropFilenameRune.
+func invisible(r rune) bool {
+	return unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector)
 }

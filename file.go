@@ -56,6 +56,11 @@ import (
 // the adapter answers {"detail":"File not found"} and never shows the
 // path. A permission error maps to 403 through [AsHTTPError]; other
 // errors, and a FileResponse with no source or more than one, to 500.
+// Whenever Respond fails before the response starts, it removes from
+// the ResponseWriter the headers set there for the file that would
+// misdescribe the error answer, as [http.ServeContent] does since Go
+// 1.23: Cache-Control, Content-Encoding, ETag and Last-Modified. Other
+// headers (CORS, Vary) stay.
 //
 // Once the body has started, a file that is truncated or unreadable
 // makes Respond return an error, which [HandlerFunc] turns into an
@@ -66,17 +71,31 @@ import (
 //
 // # Headers
 //
-// Respond sets Content-Type (MediaType, else by the extension of
-// Filename, Name or Path with [mime.TypeByExtension], else sniffed from
-// the first 512 bytes with [http.DetectContentType]; a text/* type
-// without a charset gets "; charset=utf-8"), Content-Length,
-// Content-Disposition when Filename is set or Inline is true (see
-// [ContentDisposition]), Accept-Ranges: bytes, and the validators ETag
-// and Last-Modified, unless the modification time is unknown (zero or
-// the Unix epoch, as for every file of an [embed.FS]) and ETag is empty:
-// then neither is sent, so set ETag or ModTime to let such files be
-// cached. Header and Cookies come last, through the same mechanism as
-// every other response.
+// Respond sets Content-Type (MediaType, else Header's Content-Type,
+// else by the extension of Filename, Name or Path with
+// [mime.TypeByExtension], else sniffed from the first 512 bytes with
+// [http.DetectContentType]; a text/* type without a charset gets ";
+// charset=utf-8"), Content-Length, Content-Disposition when Filename is
+// set or Inline is true (see [ContentDisposition]), Accept-Ranges:
+// bytes, X-Content-Type-Options: nosniff (so that no browser guesses
+// another type), and the validators ETag and Last-Modified, unless the
+// modification time is unknown (zero or the Unix epoch, as for every
+// file of an [embed.FS]) and ETag is empty: then neither is sent, so set
+// ETag or ModTime to let such files be cached. Header and Cookies come
+// last, through the same mechanism as every other response; Header can
+// remove nosniff (X-Content-Type-Options: nil).
+//
+// A file from Root or FS whose type comes from its name or its content
+// is never typed as content a browser runs in the site's origin, since
+// a user may have written it: a type of HTML or XHTML, any XML type
+// (*/xml and *+xml, so SVG, XSLT and feeds too) or XSL, a JavaScript or
+// ECMAScript type, or an MHTML archive becomes
+// application/octet-stream, which browsers download. This is what
+// serves an uploaded "avatar.svg" or an extension-less HTML file
+// without stored cross-site scripting. Set MediaType (or Header's
+// Content-Type) to serve such a file with its type, as for the HTML
+// pages of an [embed.FS] of your own; Path is trusted and keeps the
+// type it is given.
 //
 // The default ETag is strong: the modification time in nanoseconds since
 // the Unix epoch and the size, both in hexadecimal, such as
@@ -93,8 +112,9 @@ import (
 //     412 Precondition Failed;
 //   - If-None-Match (weak comparison) or else If-Modified-Since answers
 //     GET and HEAD with 304 Not Modified, carrying ETag, Header and
-//     Cookies but no Content-Type or Content-Length; If-None-Match fails
-//     other methods with 412;
+//     Cookies but, whoever set them, no Content-Type, Content-Length,
+//     Content-Encoding or Content-Range, nor Last-Modified beside an
+//     ETag (see [Response]); If-None-Match fails other methods with 412;
 //   - Range on GET and HEAD, unless If-Range names another version (an
 //     If-Range ETag must match strongly, an If-Range date exactly),
 //     answers 206 Partial Content with Content-Range for one range and a
@@ -153,24 +173,33 @@ type FileResponse struct {
 	// show the file rather than save it. False means "attachment" when
 	// Filename is set.
 	Inline bool
-	// MediaType is the Content-Type. Empty means by extension, else
-	// sniffed (see above).
+	// MediaType is the Content-Type. Empty means Header's Content-Type,
+	// else by extension, else sniffed (see above).
 	MediaType string
 
 	// ETag replaces the derived entity tag, quoted (`"v1"`), bare (`v1`,
 	// sent quoted) or weak (`W/"v1"`, which If-Range and If-Match never
 	// match). The tag must be visible ASCII other than '"', else Respond
-	// fails. Empty means the derived tag described above. Set it here
-	// rather than in Header, so that conditional requests use it.
+	// fails. Empty means the tag in Header, else the derived tag
+	// described above.
 	ETag string
 	// ModTime replaces the file's modification time in Last-Modified,
-	// conditional requests and the derived ETag. Zero means the file's
-	// own.
+	// conditional requests and the derived ETag. Zero means the time in
+	// Header's Last-Modified, else the file's own.
 	ModTime time.Time
 
 	// Header holds extra headers; they replace headers of the same name
-	// already set on the ResponseWriter and those Respond sets. Nil
-	// means none.
+	// already set on the ResponseWriter and those Respond sets. Those
+	// that stand for a field are used as that field, under any spelling
+	// of the key (Starlette's headers={"etag": ...}): an ETag (one
+	// entity-tag, quoted as sent: "v1" or W/"v1") as ETag, a
+	// Last-Modified (one HTTP date) as ModTime, a Content-Type (one
+	// value, sent as given, and the type of each part of a multipart
+	// body) as MediaType. Respond fails with [ErrInvalidHeader] if such a
+	// header is malformed, has other than one value, or differs from the
+	// field when both are set, and if Header has a Content-Length or a
+	// Content-Range, which Respond computes for each request. Nil means
+	// none.
 	Header http.Header
 	// Cookies are added as Set-Cookie headers. Nil means none.
 	Cookies []*http.Cookie
@@ -214,6 +243,7 @@ func (e *notFoundError) Unwrap() []error { return []error{e.err, errFileNotFound
 func (f FileResponse) Respond(w http.ResponseWriter, r *http.Request) error {
 	file, info, err := f.open()
 	if err != nil {
+		dropFileHeaders(w.Header())
 		return err
 	}
 	defer file.Close()
@@ -336,21 +366,37 @@ func openError(name string, err error) error {
 	return &notFoundError{name, err}
 }
 
-// serve writes the response for the open file.
-func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File, info fs.FileInfo) error {
+// serve writes the response for the open file. When it fails before
+// the response starts, it drops the file's headers (dropFileHeaders).
+func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File, info fs.FileInfo) (err error) {
+	var started bool
+	defer func() {
+		if err != nil && !started {
+			dropFileHeaders(w.Header())
+		}
+	}()
 	h := head{header: f.Header, cookies: f.Cookies}
 	if _, err := h.validate(); err != nil {
 		return err
 	}
+	var hf fileHeaderFields
+	if len(f.Header) > 0 {
+		if hf, err = f.headerFields(); err != nil {
+			return err
+		}
+	}
 	size := info.Size()
 	modtime := f.ModTime
+	if modtime.IsZero() {
+		modtime = hf.modtime
+	}
 	if modtime.IsZero() {
 		modtime = info.ModTime()
 	}
 	if isZeroTime(modtime) {
 		modtime = time.Time{}
 	}
-	etag, lastModified, err := f.validators(size, modtime)
+	etag, lastModified, err := f.validators(size, modtime, hf.etag)
 	if err != nil {
 		return err
 	}
@@ -359,13 +405,11 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 	case preconditionFailed:
 		return HTTPError{Status: http.StatusPreconditionFailed}
 	case notModified:
-		hdr := w.Header()
-		delete(hdr, "Content-Type")
 		if etag != "" {
-			hdr["Etag"] = []string{etag}
+			w.Header()["Etag"] = []string{etag}
 		}
 		h.status = http.StatusNotModified
-		_, err := h.write(w, r, -1, nil)
+		_, err := h.write(w, r, -1, &started)
 		return err
 	}
 
@@ -385,11 +429,22 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 	}
 
 	c := fileCopier{file: file, seeker: seeker}
-	contentType := f.mediaType()
+	contentType, explicit := hf.contentType, true
+	if contentType == "" {
+		contentType, explicit = f.mediaType()
+	}
 	if contentType == "" {
 		if contentType, err = c.sniff(); err != nil {
 			return err
 		}
+	}
+	if !explicit && f.Path == "" && activeType(contentType) {
+		contentType = octetStream // a name from Root or FS: see "Headers" on FileResponse
+	}
+	// Checked here, not only by h.write: the parts of a multipart body
+	// carry it too.
+	if err := checkValue("Content-Type", contentType); err != nil {
+		return err
 	}
 
 	// One backing array for five headers saves allocations; each slice
@@ -407,6 +462,7 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 	if seeker != nil {
 		hdr["Accept-Ranges"] = values[3:4:4]
 	}
+	hdr["X-Content-Type-Options"] = nosniffValue
 	if f.Filename != "" || f.Inline {
 		dispositions := &attachmentValues
 		if f.Inline {
@@ -419,7 +475,7 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 	switch len(ranges) {
 	case 0:
 		h.status = http.StatusOK
-		send, err := h.write(w, r, contentLength(hdr, size), nil)
+		send, err := h.write(w, r, contentLength(hdr, size), &started)
 		if err != nil || !send {
 			return err
 		}
@@ -428,19 +484,32 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 		ra := ranges[0]
 		hdr["Content-Range"] = []string{ra.contentRange(size)}
 		h.status = http.StatusPartialContent
-		send, err := h.write(w, r, contentLength(hdr, ra.length), nil)
+		send, err := h.write(w, r, contentLength(hdr, ra.length), &started)
 		if err != nil || !send {
 			return err
 		}
 		return c.copy(w, ra.start, ra.length)
 	}
-	return f.serveMultipart(w, r, h, &c, ranges, size, contentType)
+	return f.serveMultipart(w, r, h, &c, ranges, size, contentType, &started)
+}
+
+// dropFileHeaders removes, from the header of an error answer to a
+// FileResponse, the headers set on the ResponseWriter for the file that
+// would misdescribe the error: Cache-Control, Content-Encoding, ETag
+// and Last-Modified, the ones [http.ServeContent] removes from its
+// errors since Go 1.23. Headers about the exchange, such as CORS and
+// Vary, stay.
+func dropFileHeaders(hdr http.Header) {
+	delete(hdr, "Cache-Control")
+	delete(hdr, "Content-Encoding")
+	delete(hdr, "Etag")
+	delete(hdr, "Last-Modified")
 }
 
 // serveMultipart writes a 206 multipart/byteranges response (RFC 9110,
 // section 14.6), computing its exact length first. The body is laid out
 // as mime/multipart writes it.
-func (f FileResponse) serveMultipart(w http.ResponseWriter, r *http.Request, h head, c *fileCopier, ranges []byteRange, size int64, contentType string) error {
+func (f FileResponse) serveMultipart(w http.ResponseWriter, r *http.Request, h head, c *fileCopier, ranges []byteRange, size int64, contentType string, started *bool) error {
 	boundary := rand.Text()
 	partHeaders := make([]string, len(ranges))
 	length := int64(len("\r\n--" + boundary + "--\r\n"))
@@ -457,7 +526,10 @@ func (f FileResponse) serveMultipart(w http.ResponseWriter, r *http.Request, h h
 	}
 	h.status = http.StatusPartialContent
 	h.contentType = []string{"multipart/byteranges; boundary=" + boundary}
-	send, err := h.write(w, r, contentLength(w.Header(), length), nil)
+	if f.Header != nil {
+		h.header = withoutContentType(h.header)
+	}
+	send, err := h.write(w, r, contentLength(w.Header(), length), started)
 	if err != nil || !send {
 		return err
 	}
@@ -486,11 +558,11 @@ func contentLength(hdr http.Header, n int64) int {
 	return -1
 }
 
-// mediaType returns the Content-Type from MediaType or the extension,
-// or "" if it must be sniffed.
-func (f FileResponse) mediaType() string {
+// mediaType returns the Content-Type from MediaType, explicit, or the
+// extension, or "" if it must be sniffed.
+func (f FileResponse) mediaType() (contentType string, explicit bool) {
 	if f.MediaType != "" {
-		return withCharset(f.MediaType)
+		return withCharset(f.MediaType), true
 	}
 	var ext string
 	switch {
@@ -502,16 +574,19 @@ func (f FileResponse) mediaType() string {
 		ext = path.Ext(f.Name)
 	}
 	if ext == "" {
-		return ""
+		return "", false
 	}
-	return withCharset(mime.TypeByExtension(ext))
+	return withCharset(mime.TypeByExtension(ext)), false
 }
 
 // validators returns the ETag and Last-Modified values, or "" for each
-// that is unknown. The ETag is ETag if set, else derived from the
-// modification time and size; both are unknown when the time is.
-func (f FileResponse) validators(size int64, modtime time.Time) (etag, lastModified string, err error) {
-	if f.ETag != "" {
+// that is unknown. The ETag is headerETag (Header's, already checked)
+// if set, else ETag if set, else derived from the modification time and
+// size; both are unknown when the time is.
+func (f FileResponse) validators(size int64, modtime time.Time, headerETag string) (etag, lastModified string, err error) {
+	if headerETag != "" {
+		etag = headerETag
+	} else if f.ETag != "" {
 		if etag, err = quoteETag(f.ETag); err != nil {
 			return "", "", err
 		}

@@ -120,6 +120,8 @@ func fileHeader(name, contentType string, kv ...string) http.Header {
 		"Content-Type":   {contentType},
 		"Etag":           {fileETag(size)},
 		"Last-Modified":  {fileLastModified},
+		// Every file gets nosniff.
+		"X-Content-Type-Options": {"nosniff"},
 	}
 	for i := 0; i < len(kv); i += 2 {
 		if kv[i+1] == "" {
@@ -227,9 +229,14 @@ func TestFileResponse(t *testing.T) {
 			want: result{Status: 200, Header: fileHeader("hello.txt", "text/markdown; charset=utf-8"), Body: "Hello, world!\n"},
 		},
 		{
-			name: "sniffed HTML",
-			resp: FileResponse{Root: fx.root, Name: "page"},
+			name: "sniffed HTML from Path",
+			resp: FileResponse{Path: fx.path("page")},
 			want: result{Status: 200, Header: fileHeader("page", "text/html; charset=utf-8"), Body: fileContents["page"]},
+		},
+		{
+			name: "HTML from Root is never sniffed into an active type",
+			resp: FileResponse{Root: fx.root, Name: "page"},
+			want: result{Status: 200, Header: fileHeader("page", "application/octet-stream"), Body: fileContents["page"]},
 		},
 		{
 			name: "sniffed binary",
@@ -294,17 +301,18 @@ func TestFileResponse(t *testing.T) {
 			resp:   FileResponse{FS: fstest.MapFS{"a.txt": {Data: []byte("map")}}, Name: "a.txt"},
 			header: http.Header{"If-Modified-Since": {fileLastModified}},
 			want: result{Status: 200, Header: http.Header{
-				"Accept-Ranges":  {"bytes"},
-				"Content-Length": {"3"},
-				"Content-Type":   {textPlain},
+				"Accept-Ranges":          {"bytes"},
+				"Content-Length":         {"3"},
+				"Content-Type":           {textPlain},
+				"X-Content-Type-Options": {"nosniff"},
 			}, Body: "map"},
 		},
 
 		{
-			name:   "file that cannot seek: sniffed, Range ignored, no Accept-Ranges",
+			name:   "file that cannot seek: sniffed (HTML, so typed application/octet-stream), Range ignored, no Accept-Ranges",
 			resp:   FileResponse{FS: noSeekFS{fstest.MapFS{"page": {Data: []byte(fileContents["page"]), ModTime: fileModTime}}}, Name: "page"},
 			header: http.Header{"Range": {"bytes=0-1"}},
-			want:   result{Status: 200, Header: fileHeader("page", "text/html; charset=utf-8", "Accept-Ranges", ""), Body: fileContents["page"]},
+			want:   result{Status: 200, Header: fileHeader("page", "application/octet-stream", "Accept-Ranges", ""), Body: fileContents["page"]},
 		},
 
 		// Conditional requests.
@@ -663,7 +671,7 @@ func TestFileResponseMultipartRanges(t *testing.T) {
 			if res.StatusCode != http.StatusPartialContent {
 				t.Fatalf("status = %d, want 206", res.StatusCode)
 			}
-			wantHeader := []string{"Accept-Ranges", "Content-Length", "Content-Type", "Date", "Etag", "Last-Modified"}
+			wantHeader := []string{"Accept-Ranges", "Content-Length", "Content-Type", "Date", "Etag", "Last-Modified", "X-Content-Type-Options"}
 			if diff := cmp.Diff(wantHeader, slices.Sorted(maps.Keys(res.Header))); diff != "" {
 				t.Errorf("header names mismatch (-want +got):\n%s", diff)
 			}

@@ -17,12 +17,12 @@ import (
 // are escaped, a URL can never inject a header.
 //
 // Respond fails, writing nothing, when Status is not a redirect status,
-// when URL is empty, when Header sets Location (which would replace the
-// target that Respond escaped and checked), when LocalOnly or
-// AllowedHosts rejects URL, or when the redirect would repeat the same
-// request: URL resolves to the request's own path and query (the
-// redirect loop of the lesson's pitfalls, caught at run time) and the
-// client would send the same method again. That is every GET and HEAD,
+// when URL is empty, when Header is invalid (see [ErrInvalidHeader]) or
+// sets Location (which would replace the target that Respond escaped
+// and checked), when LocalOnly or AllowedHosts rejects URL, or when the
+// redirect would repeat the same request: URL resolves to the request's
+// own path and query (the redirect loop of the lesson's pitfalls, caught
+// at run time) and the client would send the same method again. That is every GET and HEAD,
 // and every method with 307 or 308, which keep the method; 301, 302 and
 // 303 answering another method (Post/Redirect/Get) make the client
 // follow with a GET, so they may point at the request's own URL.
@@ -99,6 +99,9 @@ func (rr *RedirectResponse) respond(w http.ResponseWriter, r *http.Request, star
 	}
 	h := head{status: rr.Status, defaultStatus: http.StatusTemporaryRedirect, header: rr.Header, cookies: rr.Cookies}
 	status, err := h.validate()
+	if err == nil {
+		err = h.checkLength(status, 0)
+	}
 	if err != nil {
 		return err // before Location is set, so a failure leaves w untouched
 	}

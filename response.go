@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -24,7 +25,11 @@ type Responder interface {
 // A text/* MediaType without a charset parameter gets "; charset=utf-8"
 // appended, as in Starlette. An empty MediaType sets no Content-Type, so
 // net/http detects one from the body (set Header["Content-Type"] to nil
-// to prevent that). Content-Length is always set.
+// to prevent that). Content-Length is always set, but on 204 and 304
+// responses. A 304 Not Modified carries no Content-Type, Content-Length,
+// Content-Encoding or Content-Range, nor Last-Modified beside an ETag,
+// whoever set them (RFC 9110, section 15.4.5), as in net/http; this
+// holds for every response type.
 type Response struct {
 	// Content is the body. Nil means an empty body.
 	Content []byte
@@ -40,7 +45,10 @@ type Response struct {
 }
 
 // Respond writes the response. It fails before writing anything if the
-// status or a cookie is invalid.
+// status or a cookie is invalid, or with [ErrInvalidHeader] if a header
+// key is not a token, a value of Header or MediaType has a control
+// character other than tab, two keys of Header differ only in case, or
+// Header has a Content-Length other than len(Content).
 func (resp Response) Respond(w http.ResponseWriter, r *http.Request) error {
 	return resp.respond(w, r, nil)
 }
@@ -70,12 +78,30 @@ type head struct {
 	// contentType is the Content-Type value, shared and never modified;
 	// nil leaves Content-Type alone.
 	contentType []string
+	// length is the Content-Length in header, if any, set by validate.
+	length []string
 }
 
+// maxKeptHeaders is how many headers write keeps from validation for
+// setHeader, so that it ranges over the map once per response
+// (maps.Iter.Init draws a random number: 8% of BenchmarkJSONSmall): more
+// than the few a response usually carries. A larger header is ranged
+// over twice.
+const maxKeptHeaders = 8
+
 // validate reports the status to send, or an error if the status or a
-// cookie is invalid. It writes nothing.
+// cookie is invalid, or if a key of the header is not a token or a value
+// of the header or of Content-Type has a control character other than
+// tab (see [ErrInvalidHeader]). It writes nothing.
 func (h *head) validate() (int, error) {
-	status := h.status
+	status, _, err := h.check(nil)
+	return status, err
+}
+
+// check is validate, keeping the first len(keep) headers of h.header in
+// keep, with canonical keys, and returning how many it kept.
+func (h *head) check(keep []headerEntry) (status, kept int, err error) {
+	status = h.status
 	if status == 0 {
 		status = h.defaultStatus
 		if status == 0 {
@@ -83,51 +109,93 @@ func (h *head) validate() (int, error) {
 		}
 	}
 	if status < 200 || status > 599 {
-		return 0, fmt.Errorf("respond: invalid status code %d", status)
+		return 0, 0, fmt.Errorf("respond: invalid status code %d", status)
 	}
 	for _, c := range h.cookies {
 		if c == nil {
-			return 0, fmt.Errorf("respond: nil cookie")
+			return 0, 0, fmt.Errorf("respond: nil cookie")
 		}
 		if err := c.Valid(); err != nil {
-			return 0, fmt.Errorf("respond: cookie %q: %w", c.Name, err)
+			return 0, 0, fmt.Errorf("respond: cookie %q: %w", c.Name, err)
 		}
 	}
-	return status, nil
+	if len(h.header) > 0 {
+		if kept, h.length, err = checkHeader(h.header, keep); err != nil {
+			return 0, 0, err
+		}
+	}
+	if h.contentType != nil && !sharedType(h.contentType) {
+		if err := checkValues("Content-Type", h.contentType); err != nil {
+			return 0, 0, err
+		}
+	}
+	return status, kept, nil
 }
 
-// write validates the head, then sets Content-Type, the extra headers,
+// checkLength fails if the header has a Content-Length other than
+// length, the body's, for a response with a body: respond would replace
+// it, and a client trusting it would misread the body.
+func (h *head) checkLength(status, length int) error {
+	if len(h.length) == 0 || status == http.StatusNoContent || status == http.StatusNotModified {
+		return nil
+	}
+	if len(h.length) == 1 && h.length[0] == strconv.Itoa(length) {
+		return nil
+	}
+	return &headerError{"Content-Length", fmt.Sprintf("%q is not the body's length, %d", strings.Join(h.length, ", "), length)}
+}
+
+// write validates the head (and a Content-Length in its header against
+// length), then sets Content-Type, the extra headers,
 // cookies and, when length is not negative, Content-Length, and writes
 // the status line. It reports whether a body may follow: not for HEAD
-// requests, nor for 204 and 304 responses. Nothing is written when it
-// fails.
+// requests, nor for 204 and 304 responses. A 204 gets no
+// Content-Length, and a 304 none of the headers dropRepresentation
+// removes. Nothing is written when it fails.
 //
 // started, if not nil, is set just before the status is written: the
 // adapter's record that the response has started (see [Adapter.serve]);
 // a panic in WriteHeader counts as started. It is a parameter rather
 // than a field so that it does not escape with the head's values.
 func (h *head) write(w http.ResponseWriter, r *http.Request, length int, started *bool) (body bool, err error) {
-	status, err := h.validate()
+	var keep []headerEntry
+	if len(h.header) > 0 {
+		var kept [maxKeptHeaders]headerEntry // declared here, so zeroed only for a response with a header
+		keep = kept[:]
+	}
+	status, kept, err := h.check(keep)
 	if err != nil {
 		return false, err
 	}
-	return h.writeValid(w, r, status, length, started), nil
+	if length >= 0 {
+		if err := h.checkLength(status, length); err != nil {
+			return false, err
+		}
+	}
+	return h.writeKept(w, r, status, length, started, keep[:kept]), nil
 }
 
 // writeValid is write for a head that validate has passed with status.
 func (h *head) writeValid(w http.ResponseWriter, r *http.Request, status, length int, started *bool) (body bool) {
+	return h.writeKept(w, r, status, length, started, nil)
+}
+
+// writeKept is writeValid with the headers that check kept.
+func (h *head) writeKept(w http.ResponseWriter, r *http.Request, status, length int, started *bool, kept []headerEntry) (body bool) {
 	hdr := w.Header()
 	if h.contentType != nil {
 		hdr["Content-Type"] = h.contentType
 	}
 	if len(h.header) > 0 {
-		h.setHeader(hdr)
+		h.setHeader(hdr, kept)
 	}
 	for _, c := range h.cookies {
 		hdr["Set-Cookie"] = append(hdr["Set-Cookie"], c.String())
 	}
 	bodyAllowed := status != http.StatusNoContent && status != http.StatusNotModified
 	switch {
+	case status == http.StatusNotModified:
+		dropRepresentation(hdr)
 	case !bodyAllowed:
 		delete(hdr, "Content-Length")
 	case length >= 0:
@@ -140,9 +208,33 @@ func (h *head) writeValid(w http.ResponseWriter, r *http.Request, status, length
 	return bodyAllowed && r.Method != http.MethodHead
 }
 
+// dropRepresentation removes from the header of a 304 Not Modified the
+// representation metadata it must not carry (RFC 9110, section 15.4.5),
+// whoever set it, as net/http's writeNotModified does: Content-Type,
+// Content-Length, Content-Encoding, and Last-Modified when there is an
+// ETag, which serves caches better. Content-Range goes too: it describes
+// a 206's body, and a cache that updates its stored 200 from the 304's
+// headers must not get it.
+func dropRepresentation(hdr http.Header) {
+	delete(hdr, "Content-Type")
+	delete(hdr, "Content-Length")
+	delete(hdr, "Content-Encoding")
+	delete(hdr, "Content-Range")
+	if len(hdr["Etag"]) > 0 {
+		delete(hdr, "Last-Modified")
+	}
+}
+
 // setHeader copies h.header into hdr with canonical keys, replacing
-// values of the same name.
-func (h *head) setHeader(hdr http.Header) {
+// values of the same name. kept holds the headers that check kept, or
+// nil.
+func (h *head) setHeader(hdr http.Header, kept []headerEntry) {
+	if len(kept) == len(h.header) { // check kept them all
+		for _, e := range kept {
+			hdr[e.key] = slices.Clip(e.values) // see below
+		}
+		return
+	}
 	for k, v := range h.header {
 		// Clipping makes an append by later middleware copy the slice
 		// instead of writing into the caller's shared backing array.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -294,6 +295,56 @@ func TestHeadersBeforeRespondSurvive(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, rec.Result().Header); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestNotModifiedDropsRepresentation checks that a 304 from any
+// response carries no representation headers (RFC 9110, section
+// 15.4.5), whoever set them: Content-Type, Content-Length,
+// Content-Encoding and Content-Range are removed, and Last-Modified when
+// an ETag is sent, as net/http's writeNotModified does. Headers about
+// caching and the exchange stay.
+func TestNotModifiedDropsRepresentation(t *testing.T) {
+	middleware := http.Header{
+		"Content-Encoding":            {"gzip"},
+		"Content-Type":                {"text/html"},
+		"Content-Length":              {"99"},
+		"Access-Control-Allow-Origin": {"*"},
+		"Last-Modified":               {"Sat, 01 Jan 2000 00:00:00 GMT"},
+	}
+	tests := []struct {
+		name string
+		resp Responder
+		want http.Header
+	}{
+		{
+			name: "set by middleware and by the response",
+			resp: Response{Status: 304, MediaType: "text/plain", Header: http.Header{
+				"Content-Range": {"bytes 0-1/2"},
+				"Etag":          {`"v1"`},
+				"Cache-Control": {"max-age=60"},
+				"Vary":          {"Accept-Encoding"},
+			}},
+			want: http.Header{"Access-Control-Allow-Origin": {"*"}, "Etag": {`"v1"`}, "Cache-Control": {"max-age=60"}, "Vary": {"Accept-Encoding"}},
+		},
+		{
+			name: "Last-Modified stays without an ETag",
+			resp: JSONResponse{Status: 304, Header: http.Header{"Content-Encoding": {"br"}}},
+			want: http.Header{"Access-Control-Allow-Origin": {"*"}, "Last-Modified": {"Sat, 01 Jan 2000 00:00:00 GMT"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			maps.Copy(rec.Header(), middleware)
+			if err := tt.resp.Respond(rec, httptest.NewRequest(http.MethodGet, "/", nil)); err != nil {
+				t.Fatal(err)
+			}
+			got := result{Status: rec.Code, Header: rec.Result().Header, Body: rec.Body.String()}
+			if diff := cmp.Diff(result{Status: 304, Header: tt.want}, got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

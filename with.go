@@ -11,8 +11,11 @@ import (
 // Responder, including ones you did not build. A header that resp sets
 // itself wins. If resp fails before it has written anything, the
 // headers are put back as they were before (a header set by middleware
-// survives), so that an error response does not carry them (a
-// Cache-Control meant for the success, say).
+// survives, unless resp removed it, as a failing [FileResponse] removes
+// Cache-Control), so that an error response does not carry them (a
+// Cache-Control meant for the success, say). A key of h that is not a
+// token, or a value with a control character other than tab, makes
+// Respond fail before resp runs (see [ErrInvalidHeader]).
 func WithHeader(resp Responder, h http.Header) Responder {
 	return withHeader{resp: resp, header: h}
 }
@@ -23,6 +26,9 @@ type withHeader struct {
 }
 
 func (wh withHeader) Respond(w http.ResponseWriter, r *http.Request) error {
+	if _, _, err := checkHeader(wh.header, nil); err != nil {
+		return err
+	}
 	hdr := w.Header()
 	var before http.Header // the values h replaces; nil where there were none
 	for k := range wh.header {
@@ -34,11 +40,14 @@ func (wh withHeader) Respond(w http.ResponseWriter, r *http.Request) error {
 			before[k] = v
 		}
 	}
-	(&head{header: wh.header}).setHeader(hdr)
+	(&head{header: wh.header}).setHeader(hdr, nil)
 	err := wh.resp.Respond(w, r)
 	if err != nil {
 		for k := range wh.header {
 			k = canonicalKey(k)
+			if _, ok := hdr[k]; !ok {
+				continue // resp removed it for its error answer (FileResponse)
+			}
 			if v, ok := before[k]; ok {
 				hdr[k] = v
 			} else {
