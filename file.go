@@ -35,17 +35,30 @@ import (
 // bytes, without backslashes or NUL bytes (nor colons on Windows); other
 // names are answered as not found without touching the file system.
 // Root ([os.Root]) resolves symbolic links but never outside its
-// directory. FS never follows a symbolic link at all when it implements
-// [fs.ReadLinkFS] (as [os.DirFS] does, whose links could point anywhere):
-// a name with a link in it is not found. Use Root, or FS with a file
-// system that has no links (such as [embed.FS]), for a directory a user
-// can write into; checking links through an FS is not atomic, while
-// Root is. Path is trusted: it is opened as given, following links.
+// directory. An FS that is an [os.DirFS] or [os.Root.FS] is served the
+// same way, through an os.Root (for os.DirFS(dir), dir is opened as an
+// os.Root for each request, so that a directory replaced on disk is seen
+// at once): links inside the directory are followed, links out of it
+// are not found. These three sources are race-free: a file or directory
+// replaced by a link or a named pipe while requests are served is never
+// served from outside the directory and never blocks a handler.
 //
-// Only regular files are served: a directory is never listed, and
-// reading a device or named pipe never blocks the handler (Path and Root
-// open files without blocking; FS checks the type before opening when
-// it implements fs.ReadLinkFS).
+// Any other FS confines names only as far as its own Open does. When it
+// implements [fs.ReadLinkFS], Respond first checks every element of the
+// name with Lstat and answers not found for a symbolic link or a file
+// that is not regular; the check and the Open are separate steps, so
+// such an FS is not race-free: a link or named pipe swapped in between
+// is opened as that FS's Open opens it, which may follow the link or
+// block. A file system that cannot change, such as [embed.FS] or
+// [testing/fstest.MapFS], is race-free. For a directory a user can write
+// into, use Root, os.DirFS or Root.FS. Path is trusted: it is opened as
+// given, following links.
+//
+// Only regular files are served: a directory is never listed, and a
+// device or named pipe is not found without blocking the handler (Path,
+// Root, os.DirFS and Root.FS open files without blocking; another FS is
+// checked before opening when it implements fs.ReadLinkFS, which a race
+// can defeat, as above).
 //
 // # Errors
 //
@@ -140,7 +153,8 @@ type FileResponse struct {
 	// FS is used.
 	Root *os.Root
 	// FS is the file system that Name is confined to, such as an
-	// [embed.FS] or (*os.Root).FS(). Nil means Path or Root is used.
+	// [embed.FS], an [os.DirFS] or (*os.Root).FS(); see "Confinement"
+	// for which are race-free. Nil means Path or Root is used.
 	FS fs.FS
 	// Name is the slash-separated name of the file in Root or FS,
 	// usually taken from the request. It must be empty with Path.
@@ -225,6 +239,7 @@ func (f FileResponse) open() (fs.File, fs.FileInfo, error) {
 	var (
 		file fs.File
 		name string
+		root *os.Root // the Root that name is opened in, if any
 		err  error
 	)
 	switch {
@@ -242,20 +257,29 @@ func (f FileResponse) open() (fs.File, fs.FileInfo, error) {
 		if !validName(name) {
 			return nil, nil, &notFoundError{name, errInvalidName}
 		}
-		var of *os.File
-		if of, err = f.Root.OpenFile(name, os.O_RDONLY|openFlags, 0); err == nil {
-			file = of
-		}
+		root = f.Root
 	case f.FS != nil && f.Path == "" && f.Root == nil:
 		name = f.Name
 		if !validName(name) {
 			return nil, nil, &notFoundError{name, errInvalidName}
 		}
-		if err = checkLinks(f.FS, name); err == nil {
-			file, err = f.FS.Open(name)
+		var opened bool
+		if root, opened, err = fsRoot(f.FS); opened {
+			defer root.Close()
+		}
+		if err == nil && root == nil {
+			if err = checkLinks(f.FS, name); err == nil {
+				file, err = f.FS.Open(name)
+			}
 		}
 	default:
 		return nil, nil, errors.New("respond: FileResponse needs exactly one of Path, Root and FS")
+	}
+	if root != nil {
+		var of *os.File
+		if of, err = root.OpenFile(name, os.O_RDONLY|openFlags, 0); err == nil {
+			file = of
+		}
 	}
 	if err != nil {
 		return nil, nil, openError(name, err)

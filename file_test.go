@@ -736,7 +736,15 @@ func fileSources(fx *fileFixture) map[string]func(name string) FileResponse {
 		"DirFS":   func(name string) FileResponse { return FileResponse{FS: os.DirFS(fx.rootDir), Name: name} },
 		"Root.FS": func(name string) FileResponse { return FileResponse{FS: fx.root.FS(), Name: name} },
 		"MapFS":   func(name string) FileResponse { return FileResponse{FS: fx.mapFS(), Name: name} },
+		// Any other fs.ReadLinkFS on disk: respond checks its links.
+		"ReadLinkFS": func(name string) FileResponse { return FileResponse{FS: otherDirFS(fx.rootDir), Name: name} },
 	}
+}
+
+// otherDirFS is os.DirFS(dir) behind a type respond does not recognise,
+// as any fs.ReadLinkFS of another package.
+func otherDirFS(dir string) fs.FS {
+	return struct{ fs.ReadLinkFS }{os.DirFS(dir).(fs.ReadLinkFS)}
 }
 
 // mapFS returns the fixture's root as an in-memory fs.FS, as embed.FS
@@ -770,10 +778,11 @@ func TestFileResponseTraversal(t *testing.T) {
 }
 
 func TestFileResponseSymlinkInsideRoot(t *testing.T) {
-	// Root follows a link that stays inside; an FS with links never
-	// follows one, since it cannot do so safely.
+	// Root follows a link that stays inside, and so do os.DirFS and
+	// Root.FS, whose names are opened through an os.Root; any other FS
+	// with links never follows one, since it cannot check it atomically.
 	fx := newFileFixture(t)
-	for source, want := range map[string]int{"Root": 200, "DirFS": 404, "Root.FS": 404, "MapFS": 404} {
+	for source, want := range map[string]int{"Root": 200, "DirFS": 200, "Root.FS": 200, "MapFS": 404, "ReadLinkFS": 404} {
 		got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) {
 			return fileSources(fx)[source]("link.txt"), nil
 		}), httptest.NewRequest(http.MethodGet, "/", nil))

@@ -22,9 +22,11 @@ func TestFileResponseNamedPipe(t *testing.T) {
 		t.Skipf("mkfifo: %v", err)
 	}
 	for source, resp := range map[string]FileResponse{
-		"Path":  {Path: fx.path("pipe")},
-		"Root":  {Root: fx.root, Name: "pipe"},
-		"DirFS": {FS: os.DirFS(fx.rootDir), Name: "pipe"},
+		"Path":       {Path: fx.path("pipe")},
+		"Root":       {Root: fx.root, Name: "pipe"},
+		"DirFS":      {FS: os.DirFS(fx.rootDir), Name: "pipe"},
+		"Root.FS":    {FS: fx.root.FS(), Name: "pipe"},
+		"ReadLinkFS": {FS: otherDirFS(fx.rootDir), Name: "pipe"},
 	} {
 		t.Run(source, func(t *testing.T) {
 			done := make(chan result, 1)
