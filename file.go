@@ -63,12 +63,19 @@ import (
 // # Errors
 //
 // Respond opens and checks the file before it writes anything. A file
-// that does not exist, an invalid or escaping name, a directory or
-// other non-regular file yields an error that is an [HTTPError] with
-// status 404 and Detail "File not found" (it also wraps the cause), so
-// the adapter answers {"detail":"File not found"} and never shows the
-// path. A permission error maps to 403 through [AsHTTPError]; other
-// errors, and a FileResponse with no source or more than one, to 500.
+// that does not exist, an invalid name or one leading out of Root or
+// FS, a directory or other non-regular file, a name the system refuses
+// (a file used as a directory, a loop of links, a name too long), and,
+// for a Name in Root or FS, a file the server may not read, yield an
+// error that is an [HTTPError] with status 404 and Detail "File not
+// found" (it also wraps the cause, so errors.Is(err, fs.ErrPermission)
+// still holds for a forbidden file), so the adapter answers
+// {"detail":"File not found"} and never shows the path or whether the
+// file exists. For Path, which is trusted, a permission error maps to
+// 403 through [AsHTTPError]. Every other error is a failure of the
+// server, such as too many open files, an I/O error or an error of an
+// fs.FS that is none of the above (the adapter answers 500 and logs
+// it), and so is a FileResponse with no source or more than one.
 //
 // Once the body has started, a file that is truncated or unreadable
 // makes Respond return an error, which [HandlerFunc] turns into an
@@ -282,11 +289,14 @@ func (f FileResponse) open() (fs.File, fs.FileInfo, error) {
 		}
 	}
 	if err != nil {
-		return nil, nil, openError(name, err)
+		return nil, nil, openError(name, err, root, f.Path == "")
 	}
 	info, err := file.Stat()
 	if err != nil {
 		file.Close()
+		if f.Path == "" && errors.Is(err, fs.ErrPermission) {
+			return nil, nil, &notFoundError{name, err} // as for Open: no oracle
+		}
 		return nil, nil, fmt.Errorf("respond: stat file %q: %w", name, err)
 	}
 	if !info.Mode().IsRegular() {
@@ -338,26 +348,26 @@ func checkLinks(fsys fs.FS, name string) error {
 	return nil
 }
 
-// openError classifies an error opening name: not found (404) for a
-// missing file and for any name the file system refuses, such as one
-// escaping a Root; the error itself otherwise, so that a permission
-// error maps to 403 and, on Unix, a failing system (too many open
-// files, an I/O error) to 500.
-func openError(name string, err error) error {
+// openError classifies err, the failure to open name in root (nil if
+// the source is not an os.Root), by what the error is. Not found (404)
+// is a missing file, an invalid name, a link out of root or refused by
+// checkLinks, a file that is not regular, a system error refusing the
+// name (refusedErrno), and, when the name is untrusted (Root and FS), a
+// permission error, so that a client cannot tell a forbidden file from
+// a missing one. Anything else is a failure of the server, such as too
+// many open files, an I/O error or an unknown error of an fs.FS: the
+// error itself, which maps to 500, or to 403 for a permission error on
+// a trusted Path.
+func openError(name string, err error, root *os.Root, untrusted bool) error {
 	switch {
-	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("respond: open file %q: %w", name, err)
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrInvalid),
-		errors.Is(err, errSymlink), errors.Is(err, errNotRegular):
+		errors.Is(err, errSymlink), errors.Is(err, errNotRegular),
+		refusedErrno(err),
+		untrusted && errors.Is(err, fs.ErrPermission),
+		root != nil && escapes(root, err):
 		return &notFoundError{name, err}
 	}
-	if system, refused := classifyErrno(err); system && !refused {
-		return fmt.Errorf("respond: open file %q: %w", name, err)
-	}
-	// What remains is a refusal of the name, not a failing system:
-	// os.Root's "path escapes from parent", a loop of links, a file
-	// used as a directory, or an fs.FS's own checks.
-	return &notFoundError{name, err}
+	return fmt.Errorf("respond: open file %q: %w", name, err)
 }
 
 // serve writes the response for the open file.

@@ -867,6 +867,10 @@ func TestFileResponseNotFoundError(t *testing.T) {
 	}
 }
 
+// TestFileResponsePermission checks that a file the server may not read
+// is not found, like a missing one, when its name comes from the request
+// (Root or FS), so that a client cannot tell it exists; the error still
+// wraps fs.ErrPermission for the log. Path is trusted and answers 403.
 func TestFileResponsePermission(t *testing.T) {
 	if os.Geteuid() == 0 {
 		t.Skip("root can read any file")
@@ -875,11 +879,31 @@ func TestFileResponsePermission(t *testing.T) {
 	if err := os.Chmod(fx.path("hello.txt"), 0); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.Chmod(fx.path("sub"), 0); err != nil { // no search permission
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(fx.path("sub"), 0o755) })
+	for source, resp := range fileSources(fx) {
+		if source == "MapFS" {
+			continue // in memory: permissions do not apply
+		}
+		for _, name := range []string{"hello.txt", "sub/inner.txt"} {
+			t.Run(source+"/"+name, func(t *testing.T) {
+				err := resp(name).Respond(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+				if !errors.Is(err, fs.ErrPermission) {
+					t.Errorf("error %v does not wrap fs.ErrPermission", err)
+				}
+				if diff := cmp.Diff(HTTPError{Status: 404, Detail: "File not found"}, AsHTTPError(err)); diff != "" {
+					t.Errorf("AsHTTPError mismatch (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
 	got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) {
-		return FileResponse{Root: fx.root, Name: "hello.txt"}, nil
+		return FileResponse{Path: fx.path("hello.txt")}, nil
 	}), httptest.NewRequest(http.MethodGet, "/", nil))
-	if got.Status != http.StatusForbidden {
-		t.Errorf("status = %d, want 403", got.Status)
+	if diff := cmp.Diff(errorResult(403, "Forbidden"), got); diff != "" {
+		t.Errorf("Path: mismatch (-want +got):\n%s", diff)
 	}
 }
 
@@ -1069,23 +1093,36 @@ func (e errFS) Open(name string) (fs.File, error) {
 	return nil, &fs.PathError{Op: "open", Path: name, Err: e.err}
 }
 
+// TestFileResponseOpenErrors checks how an fs.FS's failure to open a
+// name is answered: a missing, invalid or forbidden name is not found;
+// any other error is a failure of the server, a 500 that is logged.
 func TestFileResponseOpenErrors(t *testing.T) {
+	notFound, internal := errorResult(404, "File not found"), errorResult(500, "Internal Server Error")
 	tests := []struct {
 		name string
 		err  error
 		want result
 	}{
-		{"permission", fs.ErrPermission, errorResult(403, "Forbidden")},
-		{"not exist", fs.ErrNotExist, errorResult(404, "File not found")},
-		{"refused by the FS", errors.New("name not allowed"), errorResult(404, "File not found")},
+		{"not exist", fs.ErrNotExist, notFound},
+		{"invalid", fs.ErrInvalid, notFound},
+		{"permission", fs.ErrPermission, notFound}, // no oracle for a file that exists
+		{"unknown error", errors.New("random error"), internal},
+		{"closed", fs.ErrClosed, internal},
+		{"unsupported", errors.ErrUnsupported, internal},
+		{"deadline", os.ErrDeadlineExceeded, internal},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) {
+			var log syncBuffer
+			a := Adapter{Logger: slogTo(&log)}
+			got := record(t, a.Handler(func(*http.Request) (Responder, error) {
 				return FileResponse{FS: errFS{tt.err}, Name: "a.txt"}, nil
 			}), httptest.NewRequest(http.MethodGet, "/", nil))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+			if logged := strings.Contains(log.String(), tt.err.Error()); logged != (tt.want.Status == 500) {
+				t.Errorf("error logged = %v, want %v; log:\n%s", logged, tt.want.Status == 500, log.String())
 			}
 		})
 	}
