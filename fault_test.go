@@ -531,11 +531,12 @@ func TestFaultFileOpen(t *testing.T) {
 		fsys faultFS
 		want result
 	}{
-		{"open: permission denied", faultFS{openErr: fs.ErrPermission}, jsonError(403, `{"detail":"Forbidden"}`)},
+		// A Name is untrusted: a forbidden file is not found, like a missing one.
+		{"open: permission denied", faultFS{openErr: fs.ErrPermission}, jsonError(404, `{"detail":"File not found"}`)},
 		{"open: does not exist", faultFS{openErr: fs.ErrNotExist}, jsonError(404, `{"detail":"File not found"}`)},
-		{"open: refused by the file system", faultFS{openErr: errors.New("test: name refused")}, jsonError(404, `{"detail":"File not found"}`)},
+		{"open: unknown error of the file system", faultFS{openErr: errors.New("test: disk on fire")}, internalError},
 		{"stat fails", faultFS{statErr: errReadFault}, internalError},
-		{"stat: permission denied", faultFS{statErr: fs.ErrPermission}, jsonError(403, `{"detail":"Forbidden"}`)},
+		{"stat: permission denied", faultFS{statErr: fs.ErrPermission}, jsonError(404, `{"detail":"File not found"}`)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newFaultWriter()

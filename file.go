@@ -35,27 +35,47 @@ import (
 // bytes, without backslashes or NUL bytes (nor colons on Windows); other
 // names are answered as not found without touching the file system.
 // Root ([os.Root]) resolves symbolic links but never outside its
-// directory. FS never follows a symbolic link at all when it implements
-// [fs.ReadLinkFS] (as [os.DirFS] does, whose links could point anywhere):
-// a name with a link in it is not found. Use Root, or FS with a file
-// system that has no links (such as [embed.FS]), for a directory a user
-// can write into; checking links through an FS is not atomic, while
-// Root is. Path is trusted: it is opened as given, following links.
+// directory. An FS that is an [os.DirFS] or [os.Root.FS] is served the
+// same way, through an os.Root (for os.DirFS(dir), dir is opened as an
+// os.Root for each request, so that a directory replaced on disk is seen
+// at once): links inside the directory are followed, links out of it
+// are not found. These three sources are race-free: a file or directory
+// replaced by a link or a named pipe while requests are served is never
+// served from outside the directory and never blocks a handler.
 //
-// Only regular files are served: a directory is never listed, and
-// reading a device or named pipe never blocks the handler (Path and Root
-// open files without blocking; FS checks the type before opening when
-// it implements fs.ReadLinkFS).
+// Any other FS confines names only as far as its own Open does. When it
+// implements [fs.ReadLinkFS], Respond first checks every element of the
+// name with Lstat and answers not found for a symbolic link or a file
+// that is not regular; the check and the Open are separate steps, so
+// such an FS is not race-free: a link or named pipe swapped in between
+// is opened as that FS's Open opens it, which may follow the link or
+// block. A file system that cannot change, such as [embed.FS] or
+// [testing/fstest.MapFS], is race-free. For a directory a user can write
+// into, use Root, os.DirFS or Root.FS. Path is trusted: it is opened as
+// given, following links.
+//
+// Only regular files are served: a directory is never listed, and a
+// device or named pipe is not found without blocking the handler (Path,
+// Root, os.DirFS and Root.FS open files without blocking; another FS is
+// checked before opening when it implements fs.ReadLinkFS, which a race
+// can defeat, as above).
 //
 // # Errors
 //
 // Respond opens and checks the file before it writes anything. A file
-// that does not exist, an invalid or escaping name, a directory or
-// other non-regular file yields an error that is an [HTTPError] with
-// status 404 and Detail "File not found" (it also wraps the cause), so
-// the adapter answers {"detail":"File not found"} and never shows the
-// path. A permission error maps to 403 through [AsHTTPError]; other
-// errors, and a FileResponse with no source or more than one, to 500.
+// that does not exist, an invalid name or one leading out of Root or
+// FS, a directory or other non-regular file, a name the system refuses
+// (a file used as a directory, a loop of links, a name too long), and,
+// for a Name in Root or FS, a file the server may not read, yield an
+// error that is an [HTTPError] with status 404 and Detail "File not
+// found" (it also wraps the cause, so errors.Is(err, fs.ErrPermission)
+// still holds for a forbidden file), so the adapter answers
+// {"detail":"File not found"} and never shows the path or whether the
+// file exists. For Path, which is trusted, a permission error maps to
+// 403 through [AsHTTPError]. Every other error is a failure of the
+// server, such as too many open files, an I/O error or an error of an
+// fs.FS that is none of the above (the adapter answers 500 and logs
+// it), and so is a FileResponse with no source or more than one.
 // Whenever Respond fails before the response starts, it removes from
 // the ResponseWriter the headers set there for the file that would
 // misdescribe the error answer, as [http.ServeContent] does since Go
@@ -160,7 +180,8 @@ type FileResponse struct {
 	// FS is used.
 	Root *os.Root
 	// FS is the file system that Name is confined to, such as an
-	// [embed.FS] or (*os.Root).FS(). Nil means Path or Root is used.
+	// [embed.FS], an [os.DirFS] or (*os.Root).FS(); see "Confinement"
+	// for which are race-free. Nil means Path or Root is used.
 	FS fs.FS
 	// Name is the slash-separated name of the file in Root or FS,
 	// usually taken from the request. It must be empty with Path.
@@ -255,6 +276,7 @@ func (f FileResponse) open() (fs.File, fs.FileInfo, error) {
 	var (
 		file fs.File
 		name string
+		root *os.Root // the Root that name is opened in, if any
 		err  error
 	)
 	switch {
@@ -272,27 +294,39 @@ func (f FileResponse) open() (fs.File, fs.FileInfo, error) {
 		if !validName(name) {
 			return nil, nil, &notFoundError{name, errInvalidName}
 		}
-		var of *os.File
-		if of, err = f.Root.OpenFile(name, os.O_RDONLY|openFlags, 0); err == nil {
-			file = of
-		}
+		root = f.Root
 	case f.FS != nil && f.Path == "" && f.Root == nil:
 		name = f.Name
 		if !validName(name) {
 			return nil, nil, &notFoundError{name, errInvalidName}
 		}
-		if err = checkLinks(f.FS, name); err == nil {
-			file, err = f.FS.Open(name)
+		var opened bool
+		if root, opened, err = fsRoot(f.FS); opened {
+			defer root.Close()
+		}
+		if err == nil && root == nil {
+			if err = checkLinks(f.FS, name); err == nil {
+				file, err = f.FS.Open(name)
+			}
 		}
 	default:
 		return nil, nil, errors.New("respond: FileResponse needs exactly one of Path, Root and FS")
 	}
+	if root != nil {
+		var of *os.File
+		if of, err = root.OpenFile(name, os.O_RDONLY|openFlags, 0); err == nil {
+			file = of
+		}
+	}
 	if err != nil {
-		return nil, nil, openError(name, err)
+		return nil, nil, openError(name, err, root, f.Path == "")
 	}
 	info, err := file.Stat()
 	if err != nil {
 		file.Close()
+		if f.Path == "" && errors.Is(err, fs.ErrPermission) {
+			return nil, nil, &notFoundError{name, err} // as for Open: no oracle
+		}
 		return nil, nil, fmt.Errorf("respond: stat file %q: %w", name, err)
 	}
 	if !info.Mode().IsRegular() {
@@ -344,26 +378,26 @@ func checkLinks(fsys fs.FS, name string) error {
 	return nil
 }
 
-// openError classifies an error opening name: not found (404) for a
-// missing file and for any name the file system refuses, such as one
-// escaping a Root; the error itself otherwise, so that a permission
-// error maps to 403 and, on Unix, a failing system (too many open
-// files, an I/O error) to 500.
-func openError(name string, err error) error {
+// openError classifies err, the failure to open name in root (nil if
+// the source is not an os.Root), by what the error is. Not found (404)
+// is a missing file, an invalid name, a link out of root or refused by
+// checkLinks, a file that is not regular, a system error refusing the
+// name (refusedErrno), and, when the name is untrusted (Root and FS), a
+// permission error, so that a client cannot tell a forbidden file from
+// a missing one. Anything else is a failure of the server, such as too
+// many open files, an I/O error or an unknown error of an fs.FS: the
+// error itself, which maps to 500, or to 403 for a permission error on
+// a trusted Path.
+func openError(name string, err error, root *os.Root, untrusted bool) error {
 	switch {
-	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("respond: open file %q: %w", name, err)
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrInvalid),
-		errors.Is(err, errSymlink), errors.Is(err, errNotRegular):
+		errors.Is(err, errSymlink), errors.Is(err, errNotRegular),
+		refusedErrno(err),
+		untrusted && errors.Is(err, fs.ErrPermission),
+		root != nil && escapes(root, err):
 		return &notFoundError{name, err}
 	}
-	if system, refused := classifyErrno(err); system && !refused {
-		return fmt.Errorf("respond: open file %q: %w", name, err)
-	}
-	// What remains is a refusal of the name, not a failing system:
-	// os.Root's "path escapes from parent", a loop of links, a file
-	// used as a directory, or an fs.FS's own checks.
-	return &notFoundError{name, err}
+	return fmt.Errorf("respond: open file %q: %w", name, err)
 }
 
 // serve writes the response for the open file. When it fails before

@@ -51,6 +51,7 @@ func BenchmarkFile(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer root.Close()
+		dirFS := os.DirFS(dir)
 		req := httptest.NewRequest(http.MethodGet, "/"+name, nil)
 		handlers := []struct {
 			name string
@@ -58,6 +59,9 @@ func BenchmarkFile(b *testing.B) {
 		}{
 			{"respond", HandlerFunc(func(*http.Request) (Responder, error) { return FileResponse{Path: path}, nil })},
 			{"respond-root", HandlerFunc(func(*http.Request) (Responder, error) { return FileResponse{Root: root, Name: name}, nil })},
+			// os.DirFS opens an os.Root on its directory per request.
+			{"respond-dirfs", HandlerFunc(func(*http.Request) (Responder, error) { return FileResponse{FS: dirFS, Name: name}, nil })},
+			{"respond-rootfs", HandlerFunc(func(*http.Request) (Responder, error) { return FileResponse{FS: root.FS(), Name: name}, nil })},
 			{"servecontent", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { serveContentByHand(w, r, path) })},
 		}
 		for _, bh := range handlers {

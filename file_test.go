@@ -744,7 +744,15 @@ func fileSources(fx *fileFixture) map[string]func(name string) FileResponse {
 		"DirFS":   func(name string) FileResponse { return FileResponse{FS: os.DirFS(fx.rootDir), Name: name} },
 		"Root.FS": func(name string) FileResponse { return FileResponse{FS: fx.root.FS(), Name: name} },
 		"MapFS":   func(name string) FileResponse { return FileResponse{FS: fx.mapFS(), Name: name} },
+		// Any other fs.ReadLinkFS on disk: respond checks its links.
+		"ReadLinkFS": func(name string) FileResponse { return FileResponse{FS: otherDirFS(fx.rootDir), Name: name} },
 	}
+}
+
+// otherDirFS is os.DirFS(dir) behind a type respond does not recognise,
+// as any fs.ReadLinkFS of another package.
+func otherDirFS(dir string) fs.FS {
+	return struct{ fs.ReadLinkFS }{os.DirFS(dir).(fs.ReadLinkFS)}
 }
 
 // mapFS returns the fixture's root as an in-memory fs.FS, as embed.FS
@@ -778,10 +786,11 @@ func TestFileResponseTraversal(t *testing.T) {
 }
 
 func TestFileResponseSymlinkInsideRoot(t *testing.T) {
-	// Root follows a link that stays inside; an FS with links never
-	// follows one, since it cannot do so safely.
+	// Root follows a link that stays inside, and so do os.DirFS and
+	// Root.FS, whose names are opened through an os.Root; any other FS
+	// with links never follows one, since it cannot check it atomically.
 	fx := newFileFixture(t)
-	for source, want := range map[string]int{"Root": 200, "DirFS": 404, "Root.FS": 404, "MapFS": 404} {
+	for source, want := range map[string]int{"Root": 200, "DirFS": 200, "Root.FS": 200, "MapFS": 404, "ReadLinkFS": 404} {
 		got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) {
 			return fileSources(fx)[source]("link.txt"), nil
 		}), httptest.NewRequest(http.MethodGet, "/", nil))
@@ -866,6 +875,10 @@ func TestFileResponseNotFoundError(t *testing.T) {
 	}
 }
 
+// TestFileResponsePermission checks that a file the server may not read
+// is not found, like a missing one, when its name comes from the request
+// (Root or FS), so that a client cannot tell it exists; the error still
+// wraps fs.ErrPermission for the log. Path is trusted and answers 403.
 func TestFileResponsePermission(t *testing.T) {
 	if os.Geteuid() == 0 {
 		t.Skip("root can read any file")
@@ -874,11 +887,31 @@ func TestFileResponsePermission(t *testing.T) {
 	if err := os.Chmod(fx.path("hello.txt"), 0); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.Chmod(fx.path("sub"), 0); err != nil { // no search permission
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(fx.path("sub"), 0o755) })
+	for source, resp := range fileSources(fx) {
+		if source == "MapFS" {
+			continue // in memory: permissions do not apply
+		}
+		for _, name := range []string{"hello.txt", "sub/inner.txt"} {
+			t.Run(source+"/"+name, func(t *testing.T) {
+				err := resp(name).Respond(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+				if !errors.Is(err, fs.ErrPermission) {
+					t.Errorf("error %v does not wrap fs.ErrPermission", err)
+				}
+				if diff := cmp.Diff(HTTPError{Status: 404, Detail: "File not found"}, AsHTTPError(err)); diff != "" {
+					t.Errorf("AsHTTPError mismatch (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
 	got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) {
-		return FileResponse{Root: fx.root, Name: "hello.txt"}, nil
+		return FileResponse{Path: fx.path("hello.txt")}, nil
 	}), httptest.NewRequest(http.MethodGet, "/", nil))
-	if got.Status != http.StatusForbidden {
-		t.Errorf("status = %d, want 403", got.Status)
+	if diff := cmp.Diff(errorResult(403, "Forbidden"), got); diff != "" {
+		t.Errorf("Path: mismatch (-want +got):\n%s", diff)
 	}
 }
 
@@ -1068,23 +1101,36 @@ func (e errFS) Open(name string) (fs.File, error) {
 	return nil, &fs.PathError{Op: "open", Path: name, Err: e.err}
 }
 
+// TestFileResponseOpenErrors checks how an fs.FS's failure to open a
+// name is answered: a missing, invalid or forbidden name is not found;
+// any other error is a failure of the server, a 500 that is logged.
 func TestFileResponseOpenErrors(t *testing.T) {
+	notFound, internal := errorResult(404, "File not found"), errorResult(500, "Internal Server Error")
 	tests := []struct {
 		name string
 		err  error
 		want result
 	}{
-		{"permission", fs.ErrPermission, errorResult(403, "Forbidden")},
-		{"not exist", fs.ErrNotExist, errorResult(404, "File not found")},
-		{"refused by the FS", errors.New("name not allowed"), errorResult(404, "File not found")},
+		{"not exist", fs.ErrNotExist, notFound},
+		{"invalid", fs.ErrInvalid, notFound},
+		{"permission", fs.ErrPermission, notFound}, // no oracle for a file that exists
+		{"unknown error", errors.New("random error"), internal},
+		{"closed", fs.ErrClosed, internal},
+		{"unsupported", errors.ErrUnsupported, internal},
+		{"deadline", os.ErrDeadlineExceeded, internal},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) {
+			var log syncBuffer
+			a := Adapter{Logger: slogTo(&log)}
+			got := record(t, a.Handler(func(*http.Request) (Responder, error) {
 				return FileResponse{FS: errFS{tt.err}, Name: "a.txt"}, nil
 			}), httptest.NewRequest(http.MethodGet, "/", nil))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+			if logged := strings.Contains(log.String(), tt.err.Error()); logged != (tt.want.Status == 500) {
+				t.Errorf("error logged = %v, want %v; log:\n%s", logged, tt.want.Status == 500, log.String())
 			}
 		})
 	}

@@ -22,9 +22,11 @@ func TestFileResponseNamedPipe(t *testing.T) {
 		t.Skipf("mkfifo: %v", err)
 	}
 	for source, resp := range map[string]FileResponse{
-		"Path":  {Path: fx.path("pipe")},
-		"Root":  {Root: fx.root, Name: "pipe"},
-		"DirFS": {FS: os.DirFS(fx.rootDir), Name: "pipe"},
+		"Path":       {Path: fx.path("pipe")},
+		"Root":       {Root: fx.root, Name: "pipe"},
+		"DirFS":      {FS: os.DirFS(fx.rootDir), Name: "pipe"},
+		"Root.FS":    {FS: fx.root.FS(), Name: "pipe"},
+		"ReadLinkFS": {FS: otherDirFS(fx.rootDir), Name: "pipe"},
 	} {
 		t.Run(source, func(t *testing.T) {
 			done := make(chan result, 1)
@@ -48,13 +50,38 @@ func TestFileResponseNamedPipe(t *testing.T) {
 	}
 }
 
-// TestFileResponseSystemError checks that a failing system, unlike a
-// refused name, is a 500.
+// TestFileResponseSystemError checks that a system error refusing the
+// name is not found, and that a failing system (too many open files, an
+// I/O error) is a 500.
 func TestFileResponseSystemError(t *testing.T) {
-	got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) {
-		return FileResponse{FS: errFS{syscall.EMFILE}, Name: "a.txt"}, nil
-	}), httptest.NewRequest(http.MethodGet, "/", nil))
-	if diff := cmp.Diff(errorResult(500, "Internal Server Error"), got); diff != "" {
-		t.Errorf("mismatch (-want +got):\n%s", diff)
+	notFound, internal := errorResult(404, "File not found"), errorResult(500, "Internal Server Error")
+	for _, tt := range []struct {
+		errno syscall.Errno
+		want  result
+	}{
+		{syscall.ENOENT, notFound},
+		{syscall.ENOTDIR, notFound},
+		{syscall.ELOOP, notFound},
+		{syscall.ENAMETOOLONG, notFound},
+		{syscall.EINVAL, notFound},
+		{syscall.EISDIR, notFound},
+		{syscall.ENXIO, notFound},
+		{syscall.EACCES, notFound},
+		{syscall.EPERM, notFound},
+		{syscall.EMFILE, internal},
+		{syscall.ENFILE, internal},
+		{syscall.EIO, internal},
+		{syscall.ENOMEM, internal},
+		{syscall.ESTALE, internal},
+		{syscall.EAGAIN, internal},
+	} {
+		t.Run(tt.errno.Error(), func(t *testing.T) {
+			got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) {
+				return FileResponse{FS: errFS{tt.errno}, Name: "a.txt"}, nil
+			}), httptest.NewRequest(http.MethodGet, "/", nil))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
