@@ -601,15 +601,21 @@ func (sw *streamWriter) stop() {
 // has been written is flushed, so that the client receives every byte
 // the producer made, and the error is returned for the adapter to abort
 // the response.
+//
+// A stream ends cleanly only when it knows that it is complete: when
+// the request's context is done as the producer returns, the producer
+// may have stopped because of it (a client that left, a timeout
+// middleware's deadline with the client still waiting) and its body
+// may be cut short, so finish returns an error whatever the producer
+// returned, and a stream that has started is aborted.
 func (sw *streamWriter) finish(err error) error {
 	sw.stop()
 	switch {
 	case sw.err != nil:
 		err = sw.err // writing failed or the client has gone: that is why the producer stopped
-	case err == nil:
-	case sw.r.Context().Err() != nil:
-		err = sw.stopped() // the producer noticed first
-	default:
+	case sw.ctx.Err() != nil:
+		err = sw.stopped() // the producer noticed first, or returned as if the body had ended
+	case err != nil:
 		err = fmt.Errorf("respond: stream producer: %w", err)
 	}
 	if !sw.started {
@@ -618,11 +624,14 @@ func (sw *streamWriter) finish(err error) error {
 		}
 		return sw.start()
 	}
-	if sw.err == nil && sw.r.Context().Err() == nil {
+	if sw.err == nil {
 		// The end of the body gets a WriteTimeout of its own: the last
 		// flush, and the terminating chunk that net/http writes after
 		// Respond returns, however long the producer took after its
-		// last write.
+		// last write. A stream cut short by its context flushes too:
+		// a client still there (the deadline was a middleware's) gets
+		// every byte the producer made before the abort; one that has
+		// gone fails the flush at once.
 		sw.deadline()
 		if err != nil || sw.interval > 0 {
 			// Send what was written before an error, or the coalesced tail.

@@ -762,3 +762,167 @@ var quiet = Adapter{Logger: slog.New(slog.DiscardHandler)}
 func slogTo(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
+
+// withTimeout is a timeout middleware in the style of chi's
+// middleware.Timeout: the request's context is done after d, while the
+// client is still connected and waiting.
+func withTimeout(d time.Duration, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// untilDone returns the producers of every stream kind that emit rows
+// (rows of them at most, or without end if rows is negative) until ctx
+// is done, and then return as if the body had ended: no error, no
+// write that fails. Only the context tells that they stopped early.
+func untilDone(rows int) map[string]func(ctx context.Context) Responder {
+	// next waits a little between rows, and reports whether to go on.
+	next := func(ctx context.Context, i int) bool {
+		if rows >= 0 && i >= rows || ctx.Err() != nil {
+			return false
+		}
+		if i == 0 {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(time.Millisecond):
+			return true
+		}
+	}
+	row := func(i int) string { return fmt.Sprintf("%d,row\n", i) }
+	return map[string]func(ctx context.Context) Responder{
+		"StreamingResponse Seq": func(ctx context.Context) Responder {
+			return StreamingResponse{Seq: func(yield func([]byte) bool) {
+				for i := 0; next(ctx, i) && yield([]byte(row(i))); i++ {
+				}
+			}}
+		},
+		"StreamingResponse Seq2": func(ctx context.Context) Responder {
+			return StreamingResponse{Seq2: func(yield func([]byte, error) bool) {
+				for i := 0; next(ctx, i) && yield([]byte(row(i)), nil); i++ {
+				}
+			}}
+		},
+		"StreamingResponse Func": func(ctx context.Context) Responder {
+			return StreamingResponse{Func: func(ctx context.Context, w io.Writer) error {
+				for i := 0; next(ctx, i); i++ {
+					if _, err := io.WriteString(w, row(i)); err != nil {
+						return err
+					}
+				}
+				return nil
+			}}
+		},
+		"StreamingResponse Func coalescing": func(ctx context.Context) Responder {
+			return StreamingResponse{FlushInterval: time.Millisecond, Func: func(ctx context.Context, w io.Writer) error {
+				for i := 0; next(ctx, i); i++ {
+					if _, err := io.WriteString(w, row(i)); err != nil {
+						return err
+					}
+				}
+				return nil
+			}}
+		},
+		"StreamingResponse Reader": func(ctx context.Context) Responder {
+			i := 0
+			return StreamingResponse{Reader: readerFunc(func(p []byte) (int, error) {
+				if !next(ctx, i) {
+					return 0, io.EOF
+				}
+				i++
+				return copy(p, row(i-1)), nil
+			})}
+		},
+		"EventSourceResponse Seq": func(ctx context.Context) Responder {
+			return EventSourceResponse{PingInterval: -1, Seq: func(yield func(Event) bool) {
+				for i := 0; next(ctx, i) && yield(Event{Data: row(i)}); i++ {
+				}
+			}}
+		},
+		"EventSourceResponse Func": func(ctx context.Context) Responder {
+			return EventSourceResponse{Func: func(ctx context.Context, _ string, send func(Event) error) error {
+				for i := 0; next(ctx, i); i++ {
+					if err := send(Event{Data: row(i)}); err != nil {
+						return err
+					}
+				}
+				return nil
+			}}
+		},
+	}
+}
+
+// readerFunc is an io.Reader made of a function (and so not a Closer).
+type readerFunc func(p []byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+// TestStreamContextDoneAborts checks, over a real connection, that a
+// stream whose producer returns cleanly because the request's context
+// is done (a timeout middleware's deadline, with the client still
+// there) is aborted, never ended with a clean terminating chunk that
+// would pass the rows sent so far for the whole body; and that one
+// stopped so before its first chunk is a clean error response. A
+// producer that finishes before the deadline still ends cleanly.
+func TestStreamContextDoneAborts(t *testing.T) {
+	for name, build := range untilDone(-1) {
+		t.Run(name+"/after the first chunk", func(t *testing.T) {
+			testAbortedBy(t, withTimeout(100*time.Millisecond, quiet.Handler(func(r *http.Request) (Responder, error) {
+				return build(r.Context()), nil
+			})))
+		})
+		t.Run(name+"/before the first chunk", func(t *testing.T) {
+			checkGoroutines(t)
+			srv, client := newServer(t, withTimeout(time.Millisecond, quiet.Handler(func(r *http.Request) (Responder, error) {
+				<-r.Context().Done() // the deadline passes before the first row
+				return build(r.Context()), nil
+			})))
+			got := fetch(t, client, http.MethodGet, srv.URL, nil)
+			if diff := cmp.Diff(internalError, got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+	for name, build := range untilDone(3) {
+		t.Run(name+"/finished before the deadline", func(t *testing.T) {
+			checkGoroutines(t)
+			srv, client := newServer(t, withTimeout(time.Minute, quiet.Handler(func(r *http.Request) (Responder, error) {
+				return build(r.Context()), nil
+			})))
+			res, err := client.Get(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			if body, err := io.ReadAll(res.Body); err != nil || !strings.Contains(string(body), "2,row\n") {
+				t.Errorf("body %q, %v; want three rows and a clean end", body, err)
+			}
+		})
+	}
+}
+
+// testAbortedBy serves h to Go's client and checks that the body
+// started and then broke with io.ErrUnexpectedEOF: an abort, not a
+// clean end.
+func testAbortedBy(t *testing.T, h http.Handler) {
+	t.Helper()
+	checkGoroutines(t)
+	srv, client := newServer(t, h)
+	res, err := client.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("read body: %v after %d bytes, want io.ErrUnexpectedEOF", err, len(body))
+	}
+	if !strings.Contains(string(body), "0,row\n") {
+		t.Errorf("body before the abort = %q, want the first row at least", body)
+	}
+}
