@@ -250,9 +250,10 @@ func slowClient(t *testing.T, addr, path string, stop <-chan struct{}) {
 }
 
 // TestClientSlowReader serves clients that read 50 bytes a second:
-// streams with a WriteTimeout of 200 ms, and a 32 MiB download under
-// the server's WriteTimeout. Each producer must be stopped by its
-// deadline, not held for as long as the client takes.
+// streams and a 32 MiB download with a WriteTimeout of 200 ms, and the
+// download without one, under the server's WriteTimeout. Each producer
+// must be stopped by its deadline, not held for as long as the client
+// takes.
 func TestClientSlowReader(t *testing.T) {
 	checkGoroutines(t)
 	const timeout = 200 * time.Millisecond
@@ -274,8 +275,12 @@ func TestClientSlowReader(t *testing.T) {
 				}}
 		},
 		"/file": func(stopped chan struct{}) Responder {
+			close(stopped) // the file's WriteTimeout stops the copy
+			return FileResponse{Path: p, WriteTimeout: timeout}
+		},
+		"/file-server-timeout": func(stopped chan struct{}) Responder {
 			close(stopped) // the server's WriteTimeout stops the copy
-			return FileResponse{Path: p}
+			return FileResponse{Path: p, WriteTimeout: -1}
 		},
 	}
 	for path, build := range endpoints {
@@ -298,12 +303,118 @@ func TestClientSlowReader(t *testing.T) {
 				t.Errorf("handler ended with %v, want an abort (http.ErrAbortHandler)", p)
 			}
 			limit := fmt.Sprintf("WriteTimeout %v", timeout)
-			if path == "/file" {
+			if path == "/file-server-timeout" {
 				limit = fmt.Sprintf("the server's WriteTimeout %v", 4*timeout)
 			}
 			t.Logf("%s: response aborted %v after the request (%s)", path, time.Since(start).Round(time.Millisecond), limit)
 		})
 	}
+}
+
+// smallBuffers makes the server's socket send buffers small, so that a
+// client that stops reading blocks the server's writes after a few KiB
+// instead of the megabytes loopback buffers can take.
+func smallBuffers(s *http.Server) {
+	s.ConnState = func(c net.Conn, state http.ConnState) {
+		if tc, ok := c.(*net.TCPConn); ok && state == http.StateNew {
+			tc.SetWriteBuffer(16 << 10)
+		}
+	}
+}
+
+// TestClientStalledDownload sends downloads, on a server without a
+// WriteTimeout, to clients that send a request and never read: the
+// file's WriteTimeout must cut each off and end its handler, which
+// closes the file, instead of holding both for as long as the client
+// keeps the connection.
+func TestClientStalledDownload(t *testing.T) {
+	checkGoroutines(t)
+	const timeout = 200 * time.Millisecond
+	p := bigFile(t, 32<<20)
+	for _, tt := range []struct{ name, header string }{
+		{"whole", ""},
+		{"range", "Range: bytes=1000-\r\n"},
+		{"multipart", "Range: bytes=0-9,1000-\r\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, sw := watchedServer(t, quiet.Handler(func(*http.Request) (Responder, error) {
+				return FileResponse{Path: p, WriteTimeout: timeout}, nil
+			}), smallBuffers)
+			conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if tc, ok := conn.(*net.TCPConn); ok {
+				tc.SetReadBuffer(4 << 10)
+			}
+			start := time.Now()
+			if _, err := fmt.Fprintf(conn, "GET /big.csv HTTP/1.1\r\nHost: stalled\r\n%s\r\n", tt.header); err != nil {
+				t.Fatal(err)
+			}
+			if p := sw.await(t, 10*time.Second); p != http.ErrAbortHandler {
+				t.Errorf("handler ended with %v, want an abort (http.ErrAbortHandler)", p)
+			}
+			t.Logf("%s: download aborted %v after the request (WriteTimeout %v)", tt.name, time.Since(start).Round(time.Millisecond), timeout)
+		})
+	}
+}
+
+// TestClientSteadySlowDownload serves a 2 MiB file to a client that
+// reads 16 KiB every 10 ms, far slower than the server can send but
+// always moving: with a WriteTimeout per 64 KiB piece it gets the whole
+// file, although the download takes longer than the server's own
+// WriteTimeout, which the file's replaces.
+func TestClientSteadySlowDownload(t *testing.T) {
+	checkGoroutines(t)
+	const size = 2 << 20
+	p := bigFile(t, size)
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, sw := watchedServer(t, quiet.Handler(func(*http.Request) (Responder, error) {
+		return FileResponse{Path: p, WriteTimeout: time.Second}, nil
+	}), func(s *http.Server) {
+		smallBuffers(s)
+		s.WriteTimeout = 300 * time.Millisecond // shorter than the download
+	})
+	client := srv.Client()
+	client.Transport.(*http.Transport).DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if tc, ok := conn.(*net.TCPConn); ok {
+			tc.SetReadBuffer(16 << 10)
+		}
+		return conn, err
+	}
+	defer client.CloseIdleConnections()
+	start := time.Now()
+	res, err := client.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var got bytes.Buffer
+	buf := make([]byte, 16<<10)
+	for {
+		n, err := res.Body.Read(buf)
+		got.Write(buf[:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("after %d bytes in %v: %v", got.Len(), time.Since(start).Round(time.Millisecond), err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Fatalf("got %d bytes, want the file's %d", got.Len(), len(want))
+	}
+	if p := sw.await(t, 10*time.Second); p != nil {
+		t.Errorf("handler ended with %v, want a normal return", p)
+	}
+	t.Logf("a client reading 16 KiB every 10 ms got all %d bytes in %v (server WriteTimeout 300ms, file WriteTimeout 1s)", size, elapsed.Round(time.Millisecond))
 }
 
 // TestClientAbortStorm sends 2000 requests to a mix of endpoints and

@@ -224,7 +224,28 @@ type FileResponse struct {
 	Header http.Header
 	// Cookies are added as Set-Cookie headers. Nil means none.
 	Cookies []*http.Cookie
+
+	// WriteTimeout is the longest the client may take to accept each
+	// piece of the body (filePiece, 64 KiB): Respond sets the
+	// connection's write deadline to now plus WriteTimeout with
+	// [http.ResponseController.SetWriteDeadline] before each piece, so a
+	// client that reads slowly but steadily gets the whole file however
+	// long it takes, and one that stops reading is cut off and frees the
+	// handler and the file. The last deadline also covers the end of the
+	// response that net/http writes after Respond returns. This replaces
+	// the server's WriteTimeout for the download, as the streams'
+	// WriteTimeout does. Zero means [DefaultWriteTimeout]; negative
+	// means no deadline of its own (the server's WriteTimeout, if any,
+	// bounds the whole response). A ResponseWriter without deadlines
+	// (such as httptest.ResponseRecorder) is written without them.
+	WriteTimeout time.Duration
 }
+
+// DefaultWriteTimeout is the FileResponse.WriteTimeout used when it is
+// zero: 30 s per 64 KiB piece lets a client as slow as 2.2 KB/s finish
+// its download, while one that stops reading holds its connection and
+// file for at most 30 s.
+const DefaultWriteTimeout = 30 * time.Second
 
 const (
 	// maxNameLength and maxElementLength bound a Name from a client.
@@ -235,6 +256,12 @@ const (
 	maxRanges = 100
 	// sniffLength is how much of the file http.DetectContentType reads.
 	sniffLength = 512
+	// filePiece is how much of a file is copied under one write
+	// deadline (FileResponse.WriteTimeout): small enough that a slow
+	// client keeps a download with 64 KiB per timeout (2.2 KB/s at the
+	// default 30 s), large enough that the deadline and the sendfile
+	// call per piece cost little (BenchmarkFile/64MiB).
+	filePiece = 64 << 10
 )
 
 // errFileNotFound answers every failure to find the file.
@@ -463,6 +490,7 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 	}
 
 	c := fileCopier{file: file, seeker: seeker}
+	c.setTimeout(w, f.writeTimeout())
 	contentType, explicit := hf.contentType, true
 	if contentType == "" {
 		contentType, explicit = f.mediaType()
@@ -684,6 +712,43 @@ type fileCopier struct {
 	// sniffed holds bytes read for sniffing from a file that cannot
 	// seek back; they are sent before the rest of the file.
 	sniffed []byte
+	// timeout is the write deadline per piece, or 0 for none (also once
+	// the ResponseWriter has shown it has no deadlines); controller sets
+	// it.
+	timeout    time.Duration
+	controller *http.ResponseController
+}
+
+// writeTimeout is the file's write deadline per piece, 0 for none: see
+// [FileResponse].WriteTimeout. [WithBackground] also gives the end of
+// the response a fresh one after its task, as for a stream.
+func (f FileResponse) writeTimeout() time.Duration {
+	switch {
+	case f.WriteTimeout == 0:
+		return DefaultWriteTimeout
+	case f.WriteTimeout < 0:
+		return 0
+	}
+	return f.WriteTimeout
+}
+
+// setTimeout makes copy set a write deadline of timeout on w before each
+// piece; a timeout of 0 means none.
+func (c *fileCopier) setTimeout(w http.ResponseWriter, timeout time.Duration) {
+	if timeout > 0 {
+		c.timeout, c.controller = timeout, http.NewResponseController(w)
+	}
+}
+
+// deadline sets the write deadline for the next piece, if there is a
+// timeout. It turns itself off for a writer without deadlines.
+func (c *fileCopier) deadline() {
+	if c.timeout <= 0 {
+		return
+	}
+	if err := c.controller.SetWriteDeadline(time.Now().Add(c.timeout)); errors.Is(err, http.ErrNotSupported) {
+		c.timeout = 0
+	}
 }
 
 // sniff detects the Content-Type from the first 512 bytes.
@@ -701,14 +766,16 @@ func (c *fileCopier) sniff() (string, error) {
 	return http.DetectContentType(buf), nil
 }
 
-// copy writes length bytes from offset start. It fails if the file
-// yields fewer bytes, so that a file truncated under a response aborts
-// it.
+// copy writes length bytes from offset start, in pieces of filePiece
+// bytes each after a write deadline when there is a timeout. It fails
+// if the file yields fewer bytes, so that a file truncated under a
+// response aborts it.
 func (c *fileCopier) copy(w io.Writer, start, length int64) error {
 	if c.sniffed != nil { // a file that cannot seek: start is 0
 		if int64(len(c.sniffed)) > length { // the file grew since Stat
 			c.sniffed = c.sniffed[:length]
 		}
+		c.deadline()
 		n, err := w.Write(c.sniffed)
 		if err != nil {
 			return fmt.Errorf("respond: write file: %w", err)
@@ -728,14 +795,26 @@ func (c *fileCopier) copy(w io.Writer, start, length int64) error {
 	defer copyBufPool.Put(buf)
 	// io.CopyBuffer uses w's ReadFrom when it has one, which for a
 	// net/http server and an *os.File behind the LimitedReader is
-	// sendfile; buf serves writers without it, such as HTTP/2's.
-	n, err := io.CopyBuffer(w, &io.LimitedReader{R: c.file, N: length}, buf[:])
-	c.pos += n
-	if err != nil {
-		return fmt.Errorf("respond: send file: %w", err)
-	}
-	if n < length {
-		return fmt.Errorf("respond: send file: %w: file shrank by %d bytes while being sent", io.ErrUnexpectedEOF, length-n)
+	// sendfile, one call per piece; buf serves writers without it, such
+	// as HTTP/2's. The deadline of the last piece also covers what
+	// net/http writes after Respond returns.
+	lr := io.LimitedReader{R: c.file}
+	for length > 0 {
+		c.deadline()
+		piece := length
+		if c.timeout > 0 {
+			piece = min(length, filePiece)
+		}
+		lr.N = piece
+		n, err := io.CopyBuffer(w, &lr, buf[:])
+		c.pos += n
+		length -= n
+		if err != nil {
+			return fmt.Errorf("respond: send file: %w", err)
+		}
+		if n < piece {
+			return fmt.Errorf("respond: send file: %w: file shrank by %d bytes while being sent", io.ErrUnexpectedEOF, length)
+		}
 	}
 	return nil
 }

@@ -1346,3 +1346,77 @@ func FuzzFileRange(f *testing.F) {
 		}
 	})
 }
+
+// deadlineWriter records the write deadlines set on it, as the time left
+// until each, and the bytes written between them. With notSupported it
+// has no deadlines, as an HTTP/1 hijacked or test writer.
+type deadlineWriter struct {
+	*httptest.ResponseRecorder
+	notSupported bool
+	ops          []string
+	written      int // bytes written since the last op
+}
+
+func (d *deadlineWriter) SetWriteDeadline(t time.Time) error {
+	d.flushOps()
+	d.ops = append(d.ops, "deadline "+time.Until(t).Round(time.Second).String())
+	if d.notSupported {
+		return http.ErrNotSupported
+	}
+	return nil
+}
+
+func (d *deadlineWriter) Write(p []byte) (int, error) {
+	d.written += len(p)
+	return d.ResponseRecorder.Write(p)
+}
+
+func (d *deadlineWriter) WriteString(s string) (int, error) { return d.Write([]byte(s)) }
+
+func (d *deadlineWriter) flushOps() {
+	if d.written > 0 {
+		d.ops = append(d.ops, strconv.Itoa(d.written)+" bytes")
+		d.written = 0
+	}
+}
+
+// TestFileResponseWriteDeadlines checks that the body is copied in
+// pieces of 64 KiB, each after a write deadline of WriteTimeout from
+// now (DefaultWriteTimeout when zero), or in one go without deadlines
+// when WriteTimeout is negative or the writer has none.
+func TestFileResponseWriteDeadlines(t *testing.T) {
+	const size = 3*filePiece + 8192
+	p := filepath.Join(t.TempDir(), "f.bin")
+	if err := os.WriteFile(p, bytes.Repeat([]byte("x"), size), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	piece := strconv.Itoa(filePiece) + " bytes"
+	for _, tt := range []struct {
+		name         string
+		timeout      time.Duration
+		rangeHeader  string
+		notSupported bool
+		want         []string
+	}{
+		{"default", 0, "", false, []string{"deadline 30s", piece, "deadline 30s", piece, "deadline 30s", piece, "deadline 30s", "8192 bytes"}},
+		{"5s", 5 * time.Second, "", false, []string{"deadline 5s", piece, "deadline 5s", piece, "deadline 5s", piece, "deadline 5s", "8192 bytes"}},
+		{"range", 5 * time.Second, "bytes=100-70099", false, []string{"deadline 5s", piece, "deadline 5s", "4464 bytes"}},
+		{"none", -1, "", false, []string{strconv.Itoa(size) + " bytes"}},
+		{"writer without deadlines", 0, "", true, []string{"deadline 30s", strconv.Itoa(size) + " bytes"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := &deadlineWriter{ResponseRecorder: httptest.NewRecorder(), notSupported: tt.notSupported}
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			if tt.rangeHeader != "" {
+				req.Header.Set("Range", tt.rangeHeader)
+			}
+			if err := (FileResponse{Path: p, WriteTimeout: tt.timeout}).Respond(w, req); err != nil {
+				t.Fatal(err)
+			}
+			w.flushOps()
+			if diff := cmp.Diff(tt.want, w.ops); diff != "" {
+				t.Errorf("deadlines and writes mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
