@@ -716,7 +716,7 @@ type fileCopier struct {
 	// the ResponseWriter has shown it has no deadlines); controller sets
 	// it.
 	timeout    time.Duration
-	controller *http.ResponseController
+	controller http.ResponseController // a value: one allocation less per response
 }
 
 // writeTimeout is the file's write deadline per piece, 0 for none: see
@@ -736,7 +736,7 @@ func (f FileResponse) writeTimeout() time.Duration {
 // piece; a timeout of 0 means none.
 func (c *fileCopier) setTimeout(w http.ResponseWriter, timeout time.Duration) {
 	if timeout > 0 {
-		c.timeout, c.controller = timeout, http.NewResponseController(w)
+		c.timeout, c.controller = timeout, *http.NewResponseController(w)
 	}
 }
 
