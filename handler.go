@@ -1,10 +1,13 @@
 package respond
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"os"
 	"runtime/debug"
 )
 
@@ -51,6 +54,12 @@ type Adapter struct {
 	ErrorResponse func(r *http.Request, err error) Responder
 	// Logger receives handler errors answered with a 5xx status, and
 	// failures after the response started. Nil means [slog.Default].
+	// A failure because the client left is logged at DEBUG: there is
+	// nothing to fix. One because a deadline passed (a write deadline,
+	// the server's or a response's WriteTimeout, or a context deadline
+	// such as a timeout middleware's) keeps its level, WARN or ERROR:
+	// a deadline is the server's decision, and many of them say a
+	// client is stalled or the timeouts are too short.
 	Logger *slog.Logger
 }
 
@@ -200,11 +209,34 @@ func (a Adapter) log(r *http.Request, level slog.Level, msg string, err error) {
 	if l == nil {
 		l = slog.Default()
 	}
-	if r.Context().Err() != nil {
-		level = slog.LevelDebug // the client has gone; nothing to fix
+	if clientGone(r, err) {
+		level = slog.LevelDebug // nothing to fix
 	}
 	l.LogAttrs(r.Context(), level, msg,
 		slog.String("method", r.Method),
 		slog.String("path", r.URL.Path),
 		slog.Any("error", err))
+}
+
+// clientGone reports whether err is the end of a response whose client
+// has left: the request's context is done, or the connection was reset
+// or closed by the peer (which the server may not yet have noticed), and
+// no deadline passed.
+func clientGone(r *http.Request, err error) bool {
+	if isDeadline(r, err) {
+		return false
+	}
+	return r.Context().Err() != nil || isConnReset(err)
+}
+
+// isDeadline reports whether err, or the end of r's context, is a
+// deadline that passed rather than a client that left: a write
+// deadline (the connection's error once it has expired is a timeout),
+// or a context deadline.
+func isDeadline(r *http.Request, err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) ||
+		errors.Is(err, context.DeadlineExceeded) ||
+		errors.As(err, &ne) && ne.Timeout() ||
+		errors.Is(context.Cause(r.Context()), context.DeadlineExceeded)
 }
