@@ -33,6 +33,7 @@ var (
 	floorNewPathValue = []string{redirectTarget}
 	floorPDFType      = []string{"application/pdf"}
 	floorAttachment   = []string{`attachment; filename="` + smallFileName + `"`}
+	floorNosniff      = []string{"nosniff"}
 	floorBytes        = []string{"bytes"}
 	floorCSVType      = []string{"text/csv; charset=utf-8"}
 	floorCSVFile      = []string{csvDisposition}
@@ -146,6 +147,7 @@ func floorFile(w http.ResponseWriter, r *http.Request, path string) {
 	h := w.Header()
 	h["Content-Type"] = floorPDFType
 	h["Content-Disposition"] = floorAttachment
+	h["X-Content-Type-Options"] = floorNosniff
 	values := make([]string, 3)
 	values[0], values[1] = both[:n], both[n:]
 	h["Etag"] = values[0:1:1]

@@ -28,6 +28,7 @@ var (
 	helloLength  = []string{strconv.Itoa(len(helloHTML))}
 	internalBody = []byte(`{"detail":"Internal Server Error"}`)
 	octetStream  = []string{"application/octet-stream"}
+	nosniff      = []string{"nosniff"} // FileResponse forbids sniffing the served file
 	bytesUnit    = []string{"bytes"}
 )
 
@@ -110,6 +111,7 @@ func floorServer(exports *os.Root) http.Handler {
 		h := w.Header()
 		h.Set("Content-Type", "application/octet-stream")
 		h.Set("Content-Disposition", attachment(name))
+		h["X-Content-Type-Options"] = nosniff
 		http.ServeContent(w, r, "", info.ModTime(), f)
 	})
 	mux.HandleFunc("GET /nosendfile/{filename}", func(w http.ResponseWriter, r *http.Request) {
@@ -122,6 +124,7 @@ func floorServer(exports *os.Root) http.Handler {
 		h := w.Header()
 		h["Content-Type"] = octetStream
 		h["Content-Disposition"] = []string{attachment(name)}
+		h["X-Content-Type-Options"] = nosniff
 		h["Content-Length"] = []string{strconv.FormatInt(info.Size(), 10)}
 		w.WriteHeader(http.StatusOK)
 		io.Copy(struct{ io.Writer }{w}, f) // hides ReadFrom: no sendfile
@@ -231,6 +234,7 @@ func floorFile(w http.ResponseWriter, r *http.Request, root *os.Root, name strin
 	values[0], values[1], values[2] = both[:n], both[n:], attachment(name)
 	h["Etag"] = values[0:1:1]
 	h["Content-Disposition"] = values[2:3:3]
+	h["X-Content-Type-Options"] = nosniff
 	if hr := r.Header; hr["Range"] != nil || hr["If-Match"] != nil || hr["If-None-Match"] != nil ||
 		hr["If-Modified-Since"] != nil || hr["If-Unmodified-Since"] != nil {
 		http.ServeContent(w, r, "", modtime, f)
