@@ -51,6 +51,19 @@ import (
 // A HEAD request, or a Status of 204 or 304, gets the headers only: the
 // producer is not run (and a Reader is closed unread).
 //
+// HTTP/1.0 has no chunked encoding: a body without a Content-Length
+// ends when the connection closes, so a client below HTTP/1.1 (or nginx
+// in front with its default "proxy_http_version 1.0"; set it to 1.1)
+// could not tell a stream cut short from a whole one. For such a
+// request Respond runs the producer to its end into a buffer of up to
+// 4 MiB and sends the body with a Content-Length; a producer that fails
+// or stops because the request's context is done leaves the response
+// untouched, for the adapter to answer with an error response, and a
+// longer body is answered 505 HTTP Version Not Supported, "This response
+// needs HTTP/1.1". Such a client gets the body at once, not as it is
+// made. ([EventSourceResponse] streams as is: an endless stream cannot
+// be buffered, and an EventSource drops an event cut short.)
+//
 // Respond does not modify the StreamingResponse. A value whose source
 // can be run more than once (an iterator over a slice, say, but not a
 // Reader) can therefore be served by many goroutines at once.
@@ -135,6 +148,14 @@ func (s StreamingResponse) Respond(w http.ResponseWriter, r *http.Request) error
 	case n > 1:
 		return errManyStreamSources
 	}
+	if !r.ProtoAtLeast(1, 1) {
+		return respondHTTP10(w, r, s.WriteTimeout, func(w http.ResponseWriter) error { return s.stream(w, r) })
+	}
+	return s.stream(w, r)
+}
+
+// stream runs the producer and writes its chunks to w.
+func (s StreamingResponse) stream(w http.ResponseWriter, r *http.Request) error {
 	h := head{status: s.Status, header: s.Header, cookies: s.Cookies, contentType: contentType(s.MediaType)}
 	sw, body, err := newStreamWriter(w, r, h, streamDefaults, s.WriteTimeout, s.FlushInterval)
 	if err != nil || !body {
