@@ -56,14 +56,21 @@
 // Errors are answered in one place, the [Adapter]. An [HTTPError], like
 // FastAPI's HTTPException, answers with its status and the body
 // {"detail": ...}; [io/fs.ErrNotExist] becomes 404 and
-// [io/fs.ErrPermission] 403; any other error becomes a 500 whose body
+// [io/fs.ErrPermission] 403 (a FileResponse Root or FS name answers
+// every refusal, permission too, with 404); any other error becomes a 500 whose body
 // says only "Internal Server Error", while the error itself is logged
 // through [log/slog]. An Adapter value chooses another format per mux or
 // per handler, such as RFC 9457 problem details ([ProblemError]).
 //
 // If a response fails after it has started, the Adapter aborts the
 // connection (see [net/http.ErrAbortHandler]) so the client sees an
-// incomplete response, never a truncated body that looks complete.
+// incomplete response, never a truncated body that looks complete. A
+// recovery middleware around it must therefore re-panic
+// http.ErrAbortHandler rather than answer it with a 500 (chi's
+// middleware.Recoverer does), or the truncated body would end cleanly.
+// A header that Respond cannot send as given (a key that is not a
+// token, a value with a control character) fails it with
+// [ErrInvalidHeader] before anything is written.
 //
 // Inside an existing http.HandlerFunc, [Serve] writes a Responder in one
 // line.
@@ -74,7 +81,12 @@
 // [os.Root] or an [io/fs.FS] such as embed.FS, where no name can reach
 // outside the root. It implements RFC 9110 conditional and range
 // requests and sets Content-Disposition per RFC 6266 and RFC 8187
-// ([ContentDisposition]).
+// ([ContentDisposition]). Every file is sent with
+// "X-Content-Type-Options: nosniff", and a file from a Root or FS is
+// never served as HTML, SVG or script unless the handler says so. A
+// download has a write deadline per 64 KiB piece (WriteTimeout, 30 s by
+// default), so a client that stops reading is cut off and a slow one
+// that keeps reading gets the whole file.
 //
 // # Streaming
 //
@@ -93,6 +105,26 @@
 // [EventSourceResponse] sends server-sent events in the WHATWG format,
 // with keep-alive pings and the request's Last-Event-ID; an [Event]
 // field can never inject another event.
+//
+// A stream ends cleanly only when it knows that it is complete: when
+// the request's context is done as the producer returns (the client
+// left, or a timeout middleware's deadline passed), the response is
+// aborted. HTTP/1.0 cannot show an abort, so for an HTTP/1.0 request a
+// StreamingResponse is buffered (up to 4 MiB) and sent with a
+// Content-Length; behind nginx, set "proxy_http_version 1.1".
+//
+// # Serving
+//
+// respond sets its own write deadlines (FileResponse and the streams'
+// WriteTimeout), which replace the server's WriteTimeout for their
+// responses. The http.Server should still have ReadHeaderTimeout,
+// ReadTimeout, IdleTimeout and MaxHeaderBytes, and, for HTTP/2, an
+// HTTP2Config with a WriteByteTimeout: on a connection whose client
+// stops reading TCP, net/http cannot even reset one stream, and only
+// that timeout frees the handlers of all its streams. The lesson's
+// server (examples/lesson) shows such a configuration. The Adapter logs
+// a response cut off by a deadline as a warning, and one whose client
+// left at DEBUG.
 //
 // # Redirects
 //
