@@ -24,9 +24,7 @@ var shutdownGrace = 10 * time.Second
 // fails at once, with a clear error, when addr cannot be listened on
 // (already taken, say).
 //
-// The server has read-header, read and idle timeouts. It has no write
-// timeout, because downloads and streams may rightly take long; respond's
-// streams set their own per-write deadlines.
+// The server is the one [NewServer] configures.
 func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -40,14 +38,8 @@ func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger) err
 		defer running.Add(-1)
 		h.ServeHTTP(w, r)
 	})
-	srv := &http.Server{
-		Handler:           AccessLog(tracked, log),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return requests },
-	}
+	srv := NewServer(tracked, log)
+	srv.BaseContext = func(net.Listener) context.Context { return requests }
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/")
@@ -72,6 +64,38 @@ func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger) err
 		return err
 	}
 	return nil
+}
+
+// NewServer returns the http.Server that [Run] serves h with, configured
+// to be exposed to the internet as it is; copy it. Its handler is h
+// wrapped in [AccessLog], and net/http's own errors (a failed TLS
+// handshake, a panicking handler) are logged to log as warnings.
+//
+//   - ReadHeaderTimeout, 5 seconds, closes a connection whose request
+//     line and headers take longer, so a client that sends them a byte at
+//     a time (Slowloris) cannot hold it.
+//   - ReadTimeout, 30 seconds, bounds reading a whole request, body
+//     included; the lesson's requests have no large bodies.
+//   - IdleTimeout, 2 minutes, closes a keep-alive connection that has
+//     sent no new request for that long.
+//   - MaxHeaderBytes, 64 KiB, bounds the request line and headers: 8
+//     times the 8 KiB that nginx and Apache allow per header line, room
+//     for large cookies and tokens, where net/http's default of 1 MiB lets
+//     each connection make the server buffer sixteen times more.
+//   - There is no WriteTimeout: it would bound a whole response, and a
+//     download or a stream may rightly take hours. respond sets deadlines
+//     per write instead: a [respond.FileResponse] gives each 64 KiB piece
+//     30 seconds by default, and a [respond.StreamingResponse] or
+//     [respond.EventSourceResponse] each write its WriteTimeout.
+func NewServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           AccessLog(h, log),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // waitZero waits up to d for n to fall to zero and returns it.
