@@ -87,6 +87,28 @@ func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger) err
 //     per write instead: a [respond.FileResponse] gives each 64 KiB piece
 //     30 seconds by default, and a [respond.StreamingResponse] or
 //     [respond.EventSourceResponse] each write its WriteTimeout.
+//   - HTTP2.WriteByteTimeout, 30 seconds, closes an HTTP/2 connection
+//     to which no byte could be written for that long. The per-write
+//     deadlines above cannot end an HTTP/2 stream by themselves when the
+//     client stops reading: a stream is ended by a RST_STREAM frame,
+//     written to the connection whose writes are blocked, so without this
+//     a stalled client pins the handlers of all its streams (up to 250,
+//     net/http's default MaxConcurrentStreams) for as long as it keeps
+//     the connection open. 30 seconds is the FileResponse's deadline per
+//     piece and the ReadTimeout: a client that takes no byte for that
+//     long has gone, and one on a bad mobile network has had time for
+//     several TCP retransmissions.
+//   - HTTP2.SendPingTimeout is left off: a stalled reader is caught by
+//     WriteByteTimeout, and a peer that vanished by TCP itself (by
+//     keep-alives, which net.Listen turns on, on an idle connection; by
+//     failed retransmissions under a stream).
+//
+// The server speaks HTTP/1.1, and HTTP/2 over TLS (ServeTLS), where
+// HTTP2 applies. Unencrypted HTTP/2 (h2c, see
+// [http.Protocols.SetUnencryptedHTTP2]) is left off: browsers never use
+// it, only clients told in advance that the server speaks it, such as a
+// proxy in front that terminates TLS. Turn it on for such a proxy; HTTP2
+// applies to it too.
 func NewServer(h http.Handler, log *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           AccessLog(h, log),
@@ -94,6 +116,7 @@ func NewServer(h http.Handler, log *slog.Logger) *http.Server {
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
+		HTTP2:             &http.HTTP2Config{WriteByteTimeout: 30 * time.Second},
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 }

@@ -94,6 +94,10 @@ func TestNewServerConfig(t *testing.T) {
 		{"MaxHeaderBytes", srv.MaxHeaderBytes, 64 << 10},
 		// Downloads and streams set their own per-write deadlines.
 		{"WriteTimeout", srv.WriteTimeout, time.Duration(0)},
+		// Frees the handlers of a stalled HTTP/2 client (defect 16).
+		{"HTTP2", srv.HTTP2, &http.HTTP2Config{WriteByteTimeout: 30 * time.Second}},
+		// HTTP/1.1, and HTTP/2 over TLS only: no h2c.
+		{"Protocols", srv.Protocols, (*http.Protocols)(nil)},
 		{"has a handler", srv.Handler != nil, true},
 		{"has an error log", srv.ErrorLog != nil, true},
 	}
