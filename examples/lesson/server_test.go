@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/go-respond/respond/examples/lesson"
 )
 
@@ -74,5 +76,34 @@ func TestRunServesLogsAndShutsDown(t *testing.T) {
 	want := "msg=request method=GET path=/data status=200 bytes=15"
 	if !strings.Contains(logs.String(), want) {
 		t.Errorf("access log lacks %q:\n%s", want, logs.String())
+	}
+}
+
+// TestNewServerConfig checks each setting NewServer documents, so that a
+// change to one is a change to its doc comment too.
+func TestNewServerConfig(t *testing.T) {
+	srv := lesson.NewServer(http.NotFoundHandler(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	tests := []struct {
+		name string
+		got  any
+		want any
+	}{
+		{"ReadHeaderTimeout", srv.ReadHeaderTimeout, 5 * time.Second},
+		{"ReadTimeout", srv.ReadTimeout, 30 * time.Second},
+		{"IdleTimeout", srv.IdleTimeout, 2 * time.Minute},
+		{"MaxHeaderBytes", srv.MaxHeaderBytes, 64 << 10},
+		// Downloads and streams set their own per-write deadlines.
+		{"WriteTimeout", srv.WriteTimeout, time.Duration(0)},
+		// Frees the handlers of a stalled HTTP/2 client (defect 16).
+		{"HTTP2", srv.HTTP2, &http.HTTP2Config{WriteByteTimeout: 30 * time.Second}},
+		// HTTP/1.1, and HTTP/2 over TLS only: no h2c.
+		{"Protocols", srv.Protocols, (*http.Protocols)(nil)},
+		{"has a handler", srv.Handler != nil, true},
+		{"has an error log", srv.ErrorLog != nil, true},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, tt.got); diff != "" {
+			t.Errorf("%s mismatch (-want +got):\n%s", tt.name, diff)
+		}
 	}
 }
