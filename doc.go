@@ -122,7 +122,7 @@
 // HTTP2Config with a WriteByteTimeout: on a connection whose client
 // stops reading TCP, net/http cannot even reset one stream, and only
 // that timeout frees the handlers of all its streams. The lesson's
-// server (examples/lesson) shows such a configuration. The Adapter logs
+// NewServer (examples/lesson) is such a configuration. The Adapter logs
 // a response cut off by a deadline as a warning, and one whose client
 // left at DEBUG.
 //

@@ -76,7 +76,12 @@ var ErrInvalidEvent = errors.New("respond: invalid event")
 // with the first event, comment or ping. An error or panic of the
 // producer before then becomes a normal error response through the
 // adapter (which an EventSource treats as final: it does not reconnect).
-// To open the stream at once, send a comment or a Retry first. After the
+// To open the stream at once, send a comment or a Retry first;
+// otherwise a producer that waits opens it with the first ping, after
+// PingInterval (15 s by default, within nginx's 60 s read timeout).
+// Unlike a StreamingResponse, an event stream is not buffered for an
+// HTTP/1.0 request: it has no end to wait for, and an EventSource drops
+// an event cut short. After the
 // first byte, an error aborts the response: the client sees the stream
 // break, never a clean end, and an EventSource reconnects.
 //
