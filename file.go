@@ -1,20 +1,16 @@
 package respond
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"mime"
 	"net/http"
-	"net/textproto"
 	"os"
 	"path"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -166,7 +162,7 @@ import (
 // goroutine and a pipe for multipart bodies, and ignores a failed or
 // short copy, so a truncated file would end the response cleanly. Both
 // treat a zero or Unix-epoch modification time as unknown. Respond
-// copies with [io.Copy] through an [io.LimitedReader], so the server
+// copies with [io.CopyBuffer] through an [io.LimitedReader], so the server
 // still uses sendfile for an [*os.File].
 //
 // Respond never modifies the FileResponse, so one value can serve many
@@ -568,58 +564,6 @@ func dropFileHeaders(hdr http.Header) {
 	delete(hdr, "Last-Modified")
 }
 
-// serveMultipart writes a 206 multipart/byteranges response (RFC 9110,
-// section 14.6), computing its exact length first. The body is laid out
-// as mime/multipart writes it.
-func (f FileResponse) serveMultipart(w http.ResponseWriter, r *http.Request, h head, c *fileCopier, ranges []byteRange, size int64, contentType string, started *bool) error {
-	boundary := rand.Text()
-	partHeaders := make([]string, len(ranges))
-	length := int64(len("\r\n--" + boundary + "--\r\n"))
-	for i, ra := range ranges {
-		var b strings.Builder
-		if i > 0 {
-			b.WriteString("\r\n")
-		}
-		b.WriteString("--" + boundary + "\r\n")
-		b.WriteString("Content-Range: " + ra.contentRange(size) + "\r\n")
-		b.WriteString("Content-Type: " + contentType + "\r\n\r\n")
-		partHeaders[i] = b.String()
-		length += int64(len(partHeaders[i])) + ra.length
-	}
-	h.status = http.StatusPartialContent
-	h.contentType = []string{"multipart/byteranges; boundary=" + boundary}
-	if f.Header != nil {
-		h.header = withoutContentType(h.header)
-	}
-	send, err := h.write(w, r, contentLength(w.Header(), length), started)
-	if err != nil || !send {
-		return err
-	}
-	for i, ra := range ranges {
-		if _, err := io.WriteString(w, partHeaders[i]); err != nil {
-			return fmt.Errorf("respond: write file: %w", err)
-		}
-		if err := c.copy(w, ra.start, ra.length); err != nil {
-			return err
-		}
-	}
-	if _, err := io.WriteString(w, "\r\n--"+boundary+"--\r\n"); err != nil {
-		return fmt.Errorf("respond: write file: %w", err)
-	}
-	return nil
-}
-
-// contentLength returns n for head.write, or sets Content-Length itself
-// and returns -1 when n does not fit in an int (files over 2 GiB on
-// 32-bit systems).
-func contentLength(hdr http.Header, n int64) int {
-	if n <= math.MaxInt {
-		return int(n)
-	}
-	hdr["Content-Length"] = []string{strconv.FormatInt(n, 10)}
-	return -1
-}
-
 // mediaType returns the Content-Type from MediaType, explicit, or the
 // extension, or "" if it must be sniffed.
 func (f FileResponse) mediaType() (contentType string, explicit bool) {
@@ -639,68 +583,6 @@ func (f FileResponse) mediaType() (contentType string, explicit bool) {
 		return "", false
 	}
 	return withCharset(mime.TypeByExtension(ext)), false
-}
-
-// validators returns the ETag and Last-Modified values, or "" for each
-// that is unknown. The ETag is headerETag (Header's, already checked)
-// if set, else ETag if set, else derived from the modification time and
-// size; both are unknown when the time is.
-func (f FileResponse) validators(size int64, modtime time.Time, headerETag string) (etag, lastModified string, err error) {
-	if headerETag != "" {
-		etag = headerETag
-	} else if f.ETag != "" {
-		if etag, err = quoteETag(f.ETag); err != nil {
-			return "", "", err
-		}
-	}
-	if modtime.IsZero() {
-		return etag, "", nil
-	}
-	if etag != "" {
-		return etag, modtime.UTC().Format(http.TimeFormat), nil
-	}
-	// Both values in one string, to allocate once.
-	var buf [80]byte
-	b := append(buf[:0], '"')
-	b = strconv.AppendUint(b, uint64(modtime.UnixNano()), 16)
-	b = append(b, '-')
-	b = strconv.AppendUint(b, uint64(size), 16)
-	b = append(b, '"')
-	n := len(b)
-	b = modtime.UTC().AppendFormat(b, http.TimeFormat)
-	both := string(b)
-	return both[:n], both[n:], nil
-}
-
-// quoteETag checks an ETag override and quotes it if it is bare.
-func quoteETag(s string) (string, error) {
-	opaque, weak := strings.CutPrefix(s, "W/")
-	quoted := len(opaque) >= 2 && opaque[0] == '"' && opaque[len(opaque)-1] == '"'
-	if quoted {
-		opaque = opaque[1 : len(opaque)-1]
-	}
-	valid := quoted || !weak
-	for i := 0; i < len(opaque) && valid; i++ {
-		valid = isETagChar(opaque[i]) && opaque[i] < 0x80
-	}
-	if !valid {
-		return "", fmt.Errorf("respond: invalid ETag %q", s)
-	}
-	if quoted {
-		return s, nil
-	}
-	return `"` + s + `"`, nil
-}
-
-// isETagChar reports whether c is an etagc (RFC 9110, section 8.8.3).
-func isETagChar(c byte) bool {
-	return c == 0x21 || 0x23 <= c && c <= 0x7e || c >= 0x80
-}
-
-// isZeroTime reports whether t is unknown: zero or the Unix epoch, as in
-// http.ServeContent.
-func isZeroTime(t time.Time) bool {
-	return t.IsZero() || t.Unix() == 0
 }
 
 // fileCopier copies parts of an open file to the response, keeping
@@ -817,223 +699,4 @@ func (c *fileCopier) copy(w io.Writer, start, length int64) error {
 		}
 	}
 	return nil
-}
-
-// byteRange is a satisfiable range of a file.
-type byteRange struct{ start, length int64 }
-
-// contentRange returns the Content-Range value for r in a file of size
-// bytes.
-func (r byteRange) contentRange(size int64) string {
-	return "bytes " + strconv.FormatInt(r.start, 10) + "-" + strconv.FormatInt(r.start+r.length-1, 10) + "/" + strconv.FormatInt(size, 10)
-}
-
-// parseRange parses a Range header for a file of size bytes (size > 0),
-// following RFC 9110, section 14.1.2. It returns the satisfiable ranges
-// in the order given, and satisfiable false if there are none. It
-// returns no ranges and satisfiable true, meaning the header is ignored
-// and the whole file sent, if the header is malformed, uses a unit other
-// than bytes, lists more than maxRanges ranges, or has ranges that
-// overlap.
-func parseRange(s string, size int64) (ranges []byteRange, satisfiable bool) {
-	unit, set, ok := strings.Cut(s, "=")
-	if !ok || !strings.EqualFold(unit, "bytes") || strings.Count(set, ",") >= maxRanges {
-		return nil, true
-	}
-	specs := 0
-	for spec := range strings.SplitSeq(set, ",") {
-		spec = textproto.TrimString(spec)
-		if spec == "" {
-			continue // empty list elements are allowed (RFC 9110, section 5.6.1.2)
-		}
-		specs++
-		first, last, ok := strings.Cut(spec, "-")
-		if !ok {
-			return nil, true
-		}
-		if first == "" { // suffix-range: the last n bytes
-			n, ok := parseDigits(last)
-			if !ok {
-				return nil, true
-			}
-			if n > 0 {
-				n = min(n, size)
-				ranges = append(ranges, byteRange{size - n, n})
-			}
-			continue
-		}
-		start, ok := parseDigits(first)
-		if !ok {
-			return nil, true
-		}
-		end := int64(math.MaxInt64)
-		if last != "" {
-			if end, ok = parseDigits(last); !ok || end < start {
-				return nil, true
-			}
-		}
-		if start < size {
-			end = min(end, size-1)
-			ranges = append(ranges, byteRange{start, end - start + 1})
-		}
-	}
-	if specs == 0 {
-		return nil, true
-	}
-	if len(ranges) == 0 {
-		return nil, false
-	}
-	if len(ranges) > 1 {
-		sorted := slices.Clone(ranges)
-		slices.SortFunc(sorted, func(a, b byteRange) int { return cmpInt64(a.start, b.start) })
-		for i := 1; i < len(sorted); i++ {
-			if sorted[i-1].start+sorted[i-1].length > sorted[i].start {
-				return nil, true // overlapping ranges
-			}
-		}
-	}
-	return ranges, true
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// parseDigits parses a non-empty string of ASCII digits, saturating at
-// math.MaxInt64 instead of overflowing.
-func parseDigits(s string) (int64, bool) {
-	if s == "" {
-		return 0, false
-	}
-	var n int64
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		d := int64(c - '0')
-		if n > (math.MaxInt64-d)/10 {
-			n = math.MaxInt64
-			continue
-		}
-		n = n*10 + d
-	}
-	return n, true
-}
-
-// precondition is the outcome of the conditional request headers.
-type precondition int
-
-const (
-	proceed precondition = iota
-	notModified
-	preconditionFailed
-)
-
-// checkPreconditions evaluates the conditional headers in the order of
-// RFC 9110, section 13.2.2. etag is "" and modtime zero when unknown.
-func checkPreconditions(r *http.Request, etag string, modtime time.Time) precondition {
-	if im := r.Header.Get("If-Match"); im != "" {
-		if !matchETag(im, etag, true) {
-			return preconditionFailed
-		}
-	} else if ius := r.Header.Get("If-Unmodified-Since"); ius != "" && !modtime.IsZero() {
-		if t, err := http.ParseTime(ius); err == nil && modtime.Truncate(time.Second).After(t) {
-			return preconditionFailed
-		}
-	}
-	getOrHead := r.Method == http.MethodGet || r.Method == http.MethodHead
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		if matchETag(inm, etag, false) {
-			if getOrHead {
-				return notModified
-			}
-			return preconditionFailed
-		}
-	} else if ims := r.Header.Get("If-Modified-Since"); ims != "" && getOrHead && !modtime.IsZero() {
-		if t, err := http.ParseTime(ims); err == nil && !modtime.Truncate(time.Second).After(t) {
-			return notModified
-		}
-	}
-	return proceed
-}
-
-// checkIfRange reports whether a Range header applies: true when there
-// is no If-Range, or when it names the current version (RFC 9110,
-// section 13.1.5).
-func checkIfRange(r *http.Request, etag string, modtime time.Time) bool {
-	ir := r.Header.Get("If-Range")
-	if ir == "" {
-		return true
-	}
-	if tag, _ := scanETag(ir); tag != "" {
-		return strongMatch(tag, etag)
-	}
-	t, err := http.ParseTime(ir)
-	return err == nil && !modtime.IsZero() && t.Unix() == modtime.Unix()
-}
-
-// matchETag reports whether the list header (If-Match or If-None-Match)
-// matches etag, using the strong or weak comparison. "*" matches any
-// existing file.
-func matchETag(header, etag string, strong bool) bool {
-	for {
-		header = textproto.TrimString(header)
-		if header == "" {
-			return false
-		}
-		if header[0] == ',' {
-			header = header[1:]
-			continue
-		}
-		if header[0] == '*' {
-			return true
-		}
-		tag, remain := scanETag(header)
-		if tag == "" {
-			return false
-		}
-		if strong && strongMatch(tag, etag) || !strong && weakMatch(tag, etag) {
-			return true
-		}
-		header = remain
-	}
-}
-
-// scanETag returns the entity-tag at the start of s and the rest of s,
-// or "" if s does not start with one.
-func scanETag(s string) (etag, remain string) {
-	s = textproto.TrimString(s)
-	start := 0
-	if strings.HasPrefix(s, "W/") {
-		start = 2
-	}
-	if len(s)-start < 2 || s[start] != '"' {
-		return "", ""
-	}
-	for i := start + 1; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"':
-			return s[:i+1], s[i+1:]
-		case !isETagChar(c):
-			return "", ""
-		}
-	}
-	return "", ""
-}
-
-// strongMatch compares two entity-tags strongly: equal and not weak.
-func strongMatch(a, b string) bool {
-	return a == b && a != "" && a[0] == '"'
-}
-
-// weakMatch compares two entity-tags weakly: equal but for W/.
-func weakMatch(a, b string) bool {
-	return b != "" && strings.TrimPrefix(a, "W/") == strings.TrimPrefix(b, "W/")
 }
