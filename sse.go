@@ -232,65 +232,6 @@ func (e EventSourceResponse) checkSource() error {
 	return nil
 }
 
-// sendSeq sends the events of seq until it ends or a send fails.
-func (sw *streamWriter) sendSeq(seq iter.Seq[Event]) error {
-	for ev := range seq {
-		if err := sw.sendEvent(&ev); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// sendSeq2 sends the events of seq until it ends, yields an error, or a
-// send fails, and returns the first error.
-func (sw *streamWriter) sendSeq2(seq iter.Seq2[Event, error]) error {
-	for ev, err := range seq {
-		if err != nil {
-			return err
-		}
-		if err := sw.sendEvent(&ev); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// send writes ev as one event and flushes it. It may be called from
-// several goroutines.
-func (sw *streamWriter) send(ev Event) error { return sw.sendEvent(&ev) }
-
-// sendEvent is send, with the event passed by pointer: an Event is 88
-// bytes, and copying it at each call costs more than formatting a short
-// one.
-func (sw *streamWriter) sendEvent(ev *Event) error {
-	if ev.JSON != nil {
-		// Encode outside the lock: a MarshalJSON method is user code.
-		out := getBuffer()
-		defer putBuffer(out)
-		b, err := appendEvent(out.AvailableBuffer(), ev)
-		if err != nil {
-			return err
-		}
-		sw.lock()
-		defer sw.unlock()
-		return sw.writeLocked(b)
-	}
-	sw.lock()
-	defer sw.unlock()
-	if sw.halted {
-		return errStreamEnded
-	}
-	b, err := appendEvent(sw.events[:0], ev)
-	if err != nil {
-		return err
-	}
-	if cap(b) <= maxPooledBuffer {
-		sw.events = b // else one huge event would pin its buffer for the whole stream
-	}
-	return sw.writeLocked(b)
-}
-
 // appendEvent appends ev to b in the event stream format. It appends
 // nothing if ev is invalid.
 func appendEvent(b []byte, ev *Event) ([]byte, error) {
