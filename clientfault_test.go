@@ -534,6 +534,11 @@ func TestClientAbortStorm(t *testing.T) {
 			}
 			return nil
 		}
+		if path == "/events" {
+			// A ping falls between two events whenever the 1 ms timer
+			// fires first; where pings fall is the timer's business.
+			body = bytes.ReplaceAll(body, pingComment, nil)
+		}
 		if res.StatusCode != 200 || string(body) != want[path] {
 			return fmt.Errorf("GET %s: status %d, %d bytes, want 200 and %d bytes", path, res.StatusCode, len(body), len(want[path]))
 		}
