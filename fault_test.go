@@ -479,8 +479,9 @@ func TestFaultFileOnDisk(t *testing.T) {
 	if runtime.GOOS != "windows" {
 		changes = append(changes, change{"removed", os.Remove, size})
 	}
-	for _, n := range []int{0, 1, 32<<10 - 1, 32 << 10, 100_000, size - 1} {
-		changes = append(changes, change{fmt.Sprintf("truncated to %d bytes", n), func(p string) error { return os.Truncate(p, int64(n)) }, max(n, 32<<10)})
+	// The file changes after its first write, one copy buffer's worth.
+	for _, n := range []int{0, 1, copyBufSize - 1, copyBufSize, 100_000, size - 1} {
+		changes = append(changes, change{fmt.Sprintf("truncated to %d bytes", n), func(p string) error { return os.Truncate(p, int64(n)) }, max(n, copyBufSize)})
 	}
 	for _, ch := range changes {
 		for _, source := range []string{"Path", "Root"} {
@@ -501,7 +502,7 @@ func TestFaultFileOnDisk(t *testing.T) {
 				}
 				w := newFaultWriter()
 				w.afterOp = func(n int) {
-					if w.ops[n-1] == "write" && len(w.body) == 32<<10 {
+					if w.ops[n-1] == "write" && len(w.body) == copyBufSize {
 						if err := ch.apply(p); err != nil {
 							t.Errorf("change the file: %v", err)
 						}

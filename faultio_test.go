@@ -339,7 +339,8 @@ func offsets(n int) []int {
 	for i := 0; i <= 16; i++ {
 		s = append(s, i, n-i)
 	}
-	for _, edge := range []int{512, 4096, 32 << 10, 64 << 10, 128 << 10} {
+	// The sizes at which respond changes how it reads or writes.
+	for _, edge := range []int{sniffLength, maxCachedLength, copyBufSize, filePiece, 2 * filePiece} {
 		for d := -2; d <= 2; d++ {
 			if k := edge + d; k > 0 && k < n {
 				s = append(s, k)

@@ -244,11 +244,17 @@ type FileResponse struct {
 const DefaultWriteTimeout = 30 * time.Second
 
 const (
-	// maxNameLength and maxElementLength bound a Name from a client.
+	// maxNameLength and maxElementLength bound a Name from a client:
+	// 255 bytes is the longest file name that Linux (NAME_MAX), macOS,
+	// ext4, APFS and NTFS allow, and 1024 the longest path macOS allows
+	// (MAXPATHLEN): no file a site serves has a longer name, and a
+	// longer one is refused before the file system sees it.
 	maxNameLength    = 1024
 	maxElementLength = 255
 	// maxRanges is the largest number of ranges a Range header may list
-	// before it is ignored.
+	// before it is ignored: browsers and download managers ask for one,
+	// PDF viewers for a few dozen, and each range costs a part header,
+	// so 100 bounds the work of one request (Apache's MaxRanges is 200).
 	maxRanges = 100
 	// sniffLength is how much of the file http.DetectContentType reads.
 	sniffLength = 512
@@ -673,7 +679,7 @@ func (c *fileCopier) copy(w io.Writer, start, length int64) error {
 	if length == 0 {
 		return nil
 	}
-	buf := copyBufPool.Get().(*[32 << 10]byte)
+	buf := copyBufPool.Get().(*[copyBufSize]byte)
 	defer copyBufPool.Put(buf)
 	// io.CopyBuffer uses w's ReadFrom when it has one, which for a
 	// net/http server and an *os.File behind the LimitedReader is

@@ -732,8 +732,8 @@ var traversalNames = []string{
 	"sub/",
 	"hello.txt/",
 	"hello.txt/x",
-	strings.Repeat("a", 256),
-	strings.Repeat("a/", 600) + "hello.txt",
+	strings.Repeat("a", maxElementLength+1),
+	strings.Repeat("a/", maxNameLength/2) + "hello.txt", // one past maxNameLength
 	"missing.txt",
 }
 

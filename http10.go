@@ -10,7 +10,9 @@ import (
 )
 
 // http10BufferLimit is the largest StreamingResponse body that respond
-// buffers for a client below HTTP/1.1.
+// buffers for a client below HTTP/1.1: 4 MiB holds the exports and
+// reports an old proxy or script asks for, while a hundred such
+// clients at once hold at most 400 MiB.
 const http10BufferLimit = 4 << 20
 
 // errNeedsHTTP11 answers a stream too long to buffer for an HTTP/1.0

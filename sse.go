@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -201,10 +200,6 @@ func (e EventSourceResponse) Respond(w http.ResponseWriter, r *http.Request) err
 	}
 	return sw.finish(err)
 }
-
-// eventBufPool holds the buffers that events are formatted in, each
-// kept with the capacity its last stream grew it to.
-var eventBufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // lastEventID returns the request's Last-Event-ID header. Header.Get
 // would allocate the canonical form of the key on every call.

@@ -470,16 +470,12 @@ func (sw *streamWriter) finish(err error) error {
 	return err
 }
 
-// readBufPool holds the buffers that a Reader is read into.
-var readBufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
-
 // readFrom sends what r returns, one chunk per read, until io.EOF.
 func (sw *streamWriter) readFrom(r io.Reader) error {
-	bp := readBufPool.Get().(*[]byte)
-	defer readBufPool.Put(bp)
-	buf := *bp
+	buf := copyBufPool.Get().(*[copyBufSize]byte)
+	defer copyBufPool.Put(buf)
 	for {
-		n, err := r.Read(buf)
+		n, err := r.Read(buf[:])
 		if n > 0 {
 			if werr := sw.write(buf[:n]); werr != nil {
 				return werr

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"sync"
 )
 
 // trackingWriter records whether the response has started, so that a
@@ -17,10 +16,6 @@ type trackingWriter struct {
 	http.ResponseWriter
 	started bool
 }
-
-// trackingWriters are pooled: the adapter needs one per request, and a
-// ResponseWriter must not be used after its handler returns anyway.
-var trackingPool = sync.Pool{New: func() any { return new(trackingWriter) }}
 
 func getTrackingWriter(w http.ResponseWriter) *trackingWriter {
 	t := trackingPool.Get().(*trackingWriter)
@@ -55,14 +50,10 @@ func (t *trackingWriter) ReadFrom(r io.Reader) (int64, error) {
 	if rf, ok := t.ResponseWriter.(io.ReaderFrom); ok {
 		return rf.ReadFrom(r)
 	}
-	buf := copyBufPool.Get().(*[32 << 10]byte)
+	buf := copyBufPool.Get().(*[copyBufSize]byte)
 	defer copyBufPool.Put(buf)
 	return io.CopyBuffer(writerOnly{t.ResponseWriter}, r, buf[:])
 }
-
-// copyBufPool holds copy buffers for writers without ReadFrom, such as
-// HTTP/2's, so that copying a file does not allocate 32 KiB each time.
-var copyBufPool = sync.Pool{New: func() any { return new([32 << 10]byte) }}
 
 func (t *trackingWriter) Flush() { _ = t.FlushError() }
 
