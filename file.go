@@ -71,7 +71,8 @@ import (
 // 403 through [AsHTTPError]. Every other error is a failure of the
 // server, such as too many open files, an I/O error or an error of an
 // fs.FS that is none of the above (the adapter answers 500 and logs
-// it), and so is a FileResponse with no source or more than one.
+// it), and so is a FileResponse with no source, more than one, or both
+// Path and Name.
 // Whenever Respond fails before the response starts, it removes from
 // the ResponseWriter the headers set there for the file that would
 // misdescribe the error answer, as [http.ServeContent] does since Go
@@ -300,6 +301,24 @@ func (f FileResponse) Respond(w http.ResponseWriter, r *http.Request) error {
 	return f.serve(w, r, file, info)
 }
 
+var (
+	errFileSource   = errors.New("respond: FileResponse needs exactly one of Path, Root and FS")
+	errPathWithName = errors.New("respond: FileResponse has both Path and Name; use Filename for the download name")
+)
+
+// validate fails, as the doc of [FileResponse] says, unless exactly one
+// of Path, Root and FS is set, and Name is not set with Path. The name
+// and the head are checked when the file is opened and the head written.
+func (f FileResponse) validate() error {
+	if err := oneSource(errFileSource, errFileSource, f.Path != "", f.Root != nil, f.FS != nil); err != nil {
+		return err
+	}
+	if f.Path != "" && f.Name != "" {
+		return errPathWithName
+	}
+	return nil
+}
+
 // open opens the file and checks that it is a regular file.
 func (f FileResponse) open() (fs.File, fs.FileInfo, error) {
 	var (
@@ -308,23 +327,23 @@ func (f FileResponse) open() (fs.File, fs.FileInfo, error) {
 		root *os.Root // the Root that name is opened in, if any
 		err  error
 	)
+	if err := f.validate(); err != nil {
+		return nil, nil, err
+	}
 	switch {
-	case f.Path != "" && f.Root == nil && f.FS == nil:
-		if f.Name != "" {
-			return nil, nil, errors.New("respond: FileResponse has both Path and Name; use Filename for the download name")
-		}
+	case f.Path != "":
 		name = f.Path
 		var of *os.File
 		if of, err = os.OpenFile(f.Path, os.O_RDONLY|openFlags, 0); err == nil {
 			file = of
 		}
-	case f.Root != nil && f.Path == "" && f.FS == nil:
+	case f.Root != nil:
 		name = f.Name
 		if !validName(name) {
 			return nil, nil, &notFoundError{name, errInvalidName}
 		}
 		root = f.Root
-	case f.FS != nil && f.Path == "" && f.Root == nil:
+	default: // FS
 		name = f.Name
 		if !validName(name) {
 			return nil, nil, &notFoundError{name, errInvalidName}
@@ -338,8 +357,6 @@ func (f FileResponse) open() (fs.File, fs.FileInfo, error) {
 				file, err = f.FS.Open(name)
 			}
 		}
-	default:
-		return nil, nil, errors.New("respond: FileResponse needs exactly one of Path, Root and FS")
 	}
 	if root != nil {
 		var of *os.File

@@ -88,6 +88,17 @@ type TemplateResponse struct {
 	Cookies []*http.Cookie
 }
 
+var errNoTemplate = errors.New("respond: TemplateResponse has no Template")
+
+// validate fails if Template is nil, the one thing the doc of
+// [TemplateResponse] requires; the head is checked when it is written.
+func (t *TemplateResponse) validate() error {
+	if t.Template == nil {
+		return errNoTemplate
+	}
+	return nil
+}
+
 // Respond executes the template and writes the response.
 func (t TemplateResponse) Respond(w http.ResponseWriter, r *http.Request) error {
 	return t.respond(w, r, nil)
@@ -95,8 +106,8 @@ func (t TemplateResponse) Respond(w http.ResponseWriter, r *http.Request) error 
 
 // respond is Respond, recording in started when the response starts.
 func (t *TemplateResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
-	if t.Template == nil {
-		return errors.New("respond: TemplateResponse has no Template")
+	if err := t.validate(); err != nil {
+		return err
 	}
 	buf := getBuffer()
 	defer putBuffer(buf)

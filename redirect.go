@@ -69,32 +69,43 @@ func (rr RedirectResponse) Respond(w http.ResponseWriter, r *http.Request) error
 	return rr.respond(w, r, nil)
 }
 
-// respond is Respond, recording in started when the response starts.
-func (rr *RedirectResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
+// validate returns the escaped target, or fails, writing nothing, in the
+// cases and the order of the doc of [RedirectResponse]; the rest of the
+// head is checked when it is written.
+func (rr *RedirectResponse) validate(r *http.Request) (location string, err error) {
 	switch rr.Status {
 	case 0, http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
 		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
 	default:
-		return fmt.Errorf("respond: %d is not a redirect status (want 301, 302, 303, 307 or 308)", rr.Status)
+		return "", fmt.Errorf("respond: %d is %w", rr.Status, errNotRedirectStatus)
 	}
 	if rr.URL == "" {
-		return errors.New("respond: redirect URL is empty")
+		return "", errEmptyRedirect
 	}
 	for k := range rr.Header {
 		if canonicalKey(k) == "Location" {
-			return errRedirectLocationHeader
+			return "", errRedirectLocationHeader
 		}
 	}
-	location := EscapeURL(rr.URL)
+	location = EscapeURL(rr.URL)
 	fromRequest := rr.LocalOnly || len(rr.AllowedHosts) > 0
 	if fromRequest && !allowedTarget(location, rr.AllowedHosts) {
-		return &refusedRedirectError{fmt.Errorf("%w: %q", ErrRedirectNotAllowed, rr.URL)}
+		return "", &refusedRedirectError{fmt.Errorf("%w: %q", ErrRedirectNotAllowed, rr.URL)}
 	}
 	if repeatsRequest(rr.Status, r.Method) && isSelf(location, r) {
 		err := fmt.Errorf("%w: %q", ErrRedirectLoop, rr.URL)
 		if fromRequest {
-			return &refusedRedirectError{err}
+			return "", &refusedRedirectError{err}
 		}
+		return "", err
+	}
+	return location, nil
+}
+
+// respond is Respond, recording in started when the response starts.
+func (rr *RedirectResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
+	location, err := rr.validate(r)
+	if err != nil {
 		return err
 	}
 	h := head{status: rr.Status, defaultStatus: http.StatusTemporaryRedirect, header: rr.Header, cookies: rr.Cookies}
@@ -111,6 +122,11 @@ func (rr *RedirectResponse) respond(w http.ResponseWriter, r *http.Request, star
 	h.writeValid(w, r, status, 0, started) // no body, so nothing to fail
 	return nil
 }
+
+var (
+	errNotRedirectStatus = errors.New("not a redirect status (want 301, 302, 303, 307 or 308)")
+	errEmptyRedirect     = errors.New("respond: redirect URL is empty")
+)
 
 var errRedirectLocationHeader = errors.New("respond: RedirectResponse.Header sets Location; set URL instead")
 

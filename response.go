@@ -98,6 +98,25 @@ func (h *head) validate() (int, error) {
 	return status, err
 }
 
+// oneSource returns none if no element of set is true, many if more than
+// one is, and nil if exactly one is: the check of a response whose body
+// comes from one of several fields.
+func oneSource(none, many error, set ...bool) error {
+	n := 0
+	for _, s := range set {
+		if s {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return none
+	case n > 1:
+		return many
+	}
+	return nil
+}
+
 // check is validate, keeping the first len(keep) headers of h.header in
 // keep, with canonical keys, and returning how many it kept.
 func (h *head) check(keep []headerEntry) (status, kept int, err error) {

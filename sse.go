@@ -147,7 +147,7 @@ var (
 // Respond runs the producer and writes the events as described on
 // [EventSourceResponse].
 func (e EventSourceResponse) Respond(w http.ResponseWriter, r *http.Request) error {
-	if err := e.checkSource(); err != nil {
+	if err := e.validate(); err != nil {
 		return err
 	}
 	h := head{status: e.Status, header: e.Header, cookies: e.Cookies, contentType: sseContentType}
@@ -210,21 +210,11 @@ func lastEventID(r *http.Request) string {
 	return ""
 }
 
-// checkSource fails unless exactly one event source is set.
-func (e EventSourceResponse) checkSource() error {
-	n := 0
-	for _, set := range []bool{e.Seq != nil, e.Seq2 != nil, e.Func != nil} {
-		if set {
-			n++
-		}
-	}
-	switch {
-	case n == 0:
-		return errNoEventSource
-	case n > 1:
-		return errManyEventSources
-	}
-	return nil
+// validate fails, as the doc of [EventSourceResponse] says, unless
+// exactly one event source is set. The head is checked when it is
+// written.
+func (e EventSourceResponse) validate() error {
+	return oneSource(errNoEventSource, errManyEventSources, e.Seq != nil, e.Seq2 != nil, e.Func != nil)
 }
 
 // appendEvent appends ev to b in the event stream format. It appends

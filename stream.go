@@ -134,22 +134,19 @@ func (s StreamingResponse) Respond(w http.ResponseWriter, r *http.Request) error
 			defer closeOnDone(r.Context(), c)()
 		}
 	}
-	n := 0
-	for _, set := range []bool{s.Seq != nil, s.Seq2 != nil, s.Reader != nil, s.Func != nil} {
-		if set {
-			n++
-		}
-	}
-	switch {
-	case n == 0:
-		return errNoStreamSource
-	case n > 1:
-		return errManyStreamSources
+	if err := s.validate(); err != nil {
+		return err
 	}
 	if !r.ProtoAtLeast(1, 1) {
 		return respondHTTP10(w, r, s.WriteTimeout, func(w http.ResponseWriter) error { return s.stream(w, r) })
 	}
 	return s.stream(w, r)
+}
+
+// validate fails, as the doc of [StreamingResponse] says, unless exactly
+// one body source is set. The head is checked when it is written.
+func (s StreamingResponse) validate() error {
+	return oneSource(errNoStreamSource, errManyStreamSources, s.Seq != nil, s.Seq2 != nil, s.Reader != nil, s.Func != nil)
 }
 
 // stream runs the producer and writes its chunks to w.
