@@ -724,29 +724,6 @@ func readAndLeave(t *testing.T, client *http.Client, url string, header http.Hea
 	return got
 }
 
-// settleGoroutines waits up to timeout for the number of goroutines to
-// fall to base, and returns it.
-func settleGoroutines(t *testing.T, base int, timeout time.Duration) int {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= base || time.Now().After(deadline) {
-			return n
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// heapInuse returns the heap in use after a full collection.
-func heapInuse() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapInuse
-}
-
 // jsonEncode encodes v as JSONResponse does.
 func jsonEncode(v any) ([]byte, error) {
 	buf := getBuffer()

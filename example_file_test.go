@@ -30,7 +30,7 @@ func ExampleFileResponse() {
 
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/exports/report.csv", nil))
-	fmt.Println(rec.Code)
+	fmt.Println(rec.Result().Status)
 	fmt.Println("Content-Type:", rec.Header().Get("Content-Type"))
 	fmt.Println("Content-Disposition:", rec.Header().Get("Content-Disposition"))
 	fmt.Print(rec.Body)
@@ -38,15 +38,17 @@ func ExampleFileResponse() {
 	// r.PathValue decodes %2F, so the handler receives "../../go.mod".
 	rec = httptest.NewRecorder()
 	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/exports/..%2F..%2Fgo.mod", nil))
-	fmt.Println(rec.Code, rec.Body)
+	fmt.Println(rec.Result().Status)
+	fmt.Println(rec.Body)
 	// Output:
-	// 200
+	// 200 OK
 	// Content-Type: application/octet-stream
 	// Content-Disposition: attachment; filename="report.csv"
 	// id,product,sales,revenue
 	// 1,Widget,120,1198.80
 	// 2,Gadget,75,1124.25
-	// 404 {"detail":"File not found"}
+	// 404 Not Found
+	// {"detail":"File not found"}
 }
 
 // A PDF shown in the browser rather than saved: Inline with a Filename
@@ -57,13 +59,13 @@ func ExampleFileResponse_inline() {
 
 	rec := httptest.NewRecorder()
 	respond.Serve(rec, httptest.NewRequest("GET", "/manual", nil), resp)
-	fmt.Println(rec.Code)
+	fmt.Println(rec.Result().Status)
 	fmt.Println("Content-Type:", rec.Header().Get("Content-Type"))
 	fmt.Println("Content-Disposition:", rec.Header().Get("Content-Disposition"))
 	fmt.Println("Content-Length:", rec.Header().Get("Content-Length"))
 	fmt.Println("Accept-Ranges:", rec.Header().Get("Accept-Ranges"))
 	// Output:
-	// 200
+	// 200 OK
 	// Content-Type: application/pdf
 	// Content-Disposition: inline; filename="manual.pdf"
 	// Content-Length: 83
@@ -79,12 +81,12 @@ func ExampleFileResponse_range() {
 	req.Header.Set("Range", "bytes=0-7")
 	rec := httptest.NewRecorder()
 	respond.Serve(rec, req, resp)
-	fmt.Println(rec.Code)
+	fmt.Println(rec.Result().Status)
 	fmt.Println("Content-Range:", rec.Header().Get("Content-Range"))
 	fmt.Println("Content-Length:", rec.Header().Get("Content-Length"))
 	fmt.Println(rec.Body)
 	// Output:
-	// 206
+	// 206 Partial Content
 	// Content-Range: bytes 0-7/83
 	// Content-Length: 8
 	// %PDF-1.4
@@ -115,7 +117,7 @@ func ExampleFileResponse_embed() {
 
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/static/hello.txt", nil))
-	fmt.Println(rec.Code)
+	fmt.Println(rec.Result().Status)
 	fmt.Println("Content-Type:", rec.Header().Get("Content-Type"))
 	fmt.Println("Etag:", rec.Header().Get("Etag"))
 	fmt.Print(rec.Body)
@@ -125,13 +127,13 @@ func ExampleFileResponse_embed() {
 	req.Header.Set("If-None-Match", rec.Header().Get("Etag"))
 	rec = httptest.NewRecorder()
 	mux.ServeHTTP(rec, req)
-	fmt.Println(rec.Code, rec.Body.Len())
+	fmt.Println(rec.Result().Status, len(rec.Body.Bytes()), "bytes")
 	// Output:
-	// 200
+	// 200 OK
 	// Content-Type: text/plain; charset=utf-8
 	// Etag: "v1.4.2"
 	// Hello, world!
-	// 304 0
+	// 304 Not Modified 0 bytes
 }
 
 // ContentDisposition builds the header for any response, such as a

@@ -13,21 +13,6 @@ import (
 	"github.com/go-respond/respond"
 )
 
-// printResponse serves req with h and prints the status, the named
-// headers and the body as sent.
-func printResponse(h http.Handler, req *http.Request, headers ...string) {
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	res := rec.Result()
-	fmt.Println(res.Status)
-	for _, k := range headers {
-		for _, v := range res.Header.Values(k) {
-			fmt.Printf("%s: %s\n", k, v)
-		}
-	}
-	fmt.Print(rec.Body.String())
-}
-
 // products yields the lesson's products.csv, one line per chunk: the
 // header, then n products.
 func products(n int) iter.Seq[[]byte] {
@@ -56,7 +41,7 @@ func ExampleStreamingResponse() {
 			},
 		}, nil
 	})
-	printResponse(h, httptest.NewRequest("GET", "/products.csv", nil),
+	show(h, httptest.NewRequest("GET", "/products.csv", nil),
 		"Content-Type", "Content-Disposition", "X-Accel-Buffering")
 	// Output:
 	// 200 OK
@@ -82,7 +67,7 @@ func ExampleStreamingResponse_failEarly() {
 	h := respond.HandlerFunc(func(r *http.Request) (respond.Responder, error) {
 		return respond.StreamingResponse{Seq2: report, MediaType: "text/csv"}, nil
 	})
-	printResponse(h, httptest.NewRequest("GET", "/reports/2024.csv", nil), "Content-Type")
+	show(h, httptest.NewRequest("GET", "/reports/2024.csv", nil), "Content-Type")
 	// Output:
 	// 404 Not Found
 	// Content-Type: application/json
@@ -121,7 +106,7 @@ func ExampleEventSourceResponse() {
 	}
 	req := httptest.NewRequest("GET", "/clock", nil)
 	req.Header.Set("Last-Event-ID", "41")
-	printResponse(clock(time.Millisecond, 3), req, "Content-Type", "Cache-Control")
+	show(clock(time.Millisecond, 3), req, "Content-Type", "Cache-Control")
 	// Output:
 	// 200 OK
 	// Content-Type: text/event-stream
@@ -155,7 +140,7 @@ func ExampleEvent() {
 	h := respond.HandlerFunc(func(r *http.Request) (respond.Responder, error) {
 		return respond.EventSourceResponse{Seq: events}, nil
 	})
-	printResponse(h, httptest.NewRequest("GET", "/prices", nil))
+	show(h, httptest.NewRequest("GET", "/prices", nil))
 
 	bad := respond.Event{ID: "1\n\ndata: injected"}
 	err := respond.EventSourceResponse{Seq: func(yield func(respond.Event) bool) { yield(bad) }}.
@@ -205,7 +190,7 @@ func ExampleCSVStream() {
 	h := respond.HandlerFunc(func(r *http.Request) (respond.Responder, error) {
 		return respond.CSVStream("report.csv", rows), nil
 	})
-	printResponse(h, httptest.NewRequest("GET", "/reports/export.csv", nil), "Content-Type", "Content-Disposition")
+	show(h, httptest.NewRequest("GET", "/reports/export.csv", nil), "Content-Type", "Content-Disposition")
 	// Output:
 	// 200 OK
 	// Content-Type: text/csv; charset=utf-8
@@ -229,7 +214,7 @@ func ExampleNDJSONStream() {
 	h := respond.HandlerFunc(func(r *http.Request) (respond.Responder, error) {
 		return respond.NDJSONStream(items), nil
 	})
-	printResponse(h, httptest.NewRequest("GET", "/items", nil), "Content-Type")
+	show(h, httptest.NewRequest("GET", "/items", nil), "Content-Type")
 	// Output:
 	// 200 OK
 	// Content-Type: application/x-ndjson

@@ -12,28 +12,6 @@ import (
 	"github.com/go-respond/respond"
 )
 
-// show serves h once for method and target and prints the status, the
-// named headers and the body.
-func show(h http.Handler, method, target string, headers ...string) {
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(method, target, nil))
-	res := rec.Result()
-	fmt.Println(res.Status)
-	for _, k := range headers {
-		for _, v := range res.Header.Values(k) {
-			fmt.Printf("%s: %s\n", k, v)
-		}
-	}
-	if rec.Body.Len() > 0 {
-		fmt.Println(rec.Body.String())
-	}
-}
-
-// handler wraps a fixed response in a HandlerFunc.
-func handler(resp respond.Responder) respond.HandlerFunc {
-	return func(*http.Request) (respond.Responder, error) { return resp, nil }
-}
-
 // The lesson's /data endpoint: JSON with custom headers.
 func ExampleJSONResponse() {
 	resp := respond.JSONResponse{
@@ -43,7 +21,7 @@ func ExampleJSONResponse() {
 			"Cache-Control": {"no-store"},
 		},
 	}
-	show(handler(resp), "GET", "/data", "Content-Type", "Content-Length", "X-Request-Id", "Cache-Control")
+	show(handler(resp), httptest.NewRequest("GET", "/data", nil), "Content-Type", "Content-Length", "X-Request-Id", "Cache-Control")
 	// Output:
 	// 200 OK
 	// Content-Type: application/json
@@ -68,8 +46,8 @@ func (s signup) Validate() error {
 // Content with a Validate method is checked before it is sent: the
 // invalid value never reaches the client.
 func ExampleValidator() {
-	show(handler(respond.JSONResponse{Content: signup{Email: "a@example.com"}}), "GET", "/")
-	show(handler(respond.JSONResponse{Content: signup{}}), "GET", "/")
+	show(handler(respond.JSONResponse{Content: signup{Email: "a@example.com"}}), httptest.NewRequest("GET", "/", nil))
+	show(handler(respond.JSONResponse{Content: signup{}}), httptest.NewRequest("GET", "/", nil))
 	// Output:
 	// 200 OK
 	// {"email":"a@example.com"}
@@ -79,7 +57,7 @@ func ExampleValidator() {
 
 // The lesson's /hello page.
 func ExampleHTMLResponse() {
-	show(handler(respond.HTMLResponse{Content: "<h1>Hello from Go</h1>"}), "GET", "/hello", "Content-Type")
+	show(handler(respond.HTMLResponse{Content: "<h1>Hello from Go</h1>"}), httptest.NewRequest("GET", "/hello", nil), "Content-Type")
 	// Output:
 	// 200 OK
 	// Content-Type: text/html; charset=utf-8
@@ -87,7 +65,7 @@ func ExampleHTMLResponse() {
 }
 
 func ExamplePlainTextResponse() {
-	show(handler(respond.PlainTextResponse{Content: "pong"}), "GET", "/ping", "Content-Type", "Content-Length")
+	show(handler(respond.PlainTextResponse{Content: "pong"}), httptest.NewRequest("GET", "/ping", nil), "Content-Type", "Content-Length")
 	// Output:
 	// 200 OK
 	// Content-Type: text/plain; charset=utf-8
@@ -100,7 +78,7 @@ var page = template.Must(template.New("page").Parse(`<p>Hello, {{.Name}}</p>`))
 // A template is rendered into a buffer first, and its data is escaped.
 func ExampleTemplateResponse() {
 	resp := respond.TemplateResponse{Template: page, Data: map[string]string{"Name": "<Gopher>"}}
-	show(handler(resp), "GET", "/", "Content-Type")
+	show(handler(resp), httptest.NewRequest("GET", "/", nil), "Content-Type")
 	// Output:
 	// 200 OK
 	// Content-Type: text/html; charset=utf-8
@@ -110,7 +88,7 @@ func ExampleTemplateResponse() {
 // A raw response: any bytes, any media type. text/* gets a charset.
 func ExampleResponse() {
 	resp := respond.Response{Content: []byte("id,name\n1,Widget\n"), MediaType: "text/csv"}
-	show(handler(resp), "GET", "/", "Content-Type")
+	show(handler(resp), httptest.NewRequest("GET", "/", nil), "Content-Type")
 	// Output:
 	// 200 OK
 	// Content-Type: text/csv; charset=utf-8
@@ -120,8 +98,8 @@ func ExampleResponse() {
 
 // The lesson's redirects. Status 0 would mean 307.
 func ExampleRedirectResponse() {
-	show(handler(respond.RedirectResponse{URL: "/new-path", Status: http.StatusMovedPermanently}), "GET", "/old-path", "Location")
-	show(handler(respond.RedirectResponse{URL: "/auth/login", Status: http.StatusFound}), "GET", "/login-required", "Location")
+	show(handler(respond.RedirectResponse{URL: "/new-path", Status: http.StatusMovedPermanently}), httptest.NewRequest("GET", "/old-path", nil), "Location")
+	show(handler(respond.RedirectResponse{URL: "/auth/login", Status: http.StatusFound}), httptest.NewRequest("GET", "/login-required", nil), "Location")
 	// Output:
 	// 301 Moved Permanently
 	// Location: /new-path
@@ -135,8 +113,8 @@ func ExampleRedirectResponse_localOnly() {
 	login := respond.HandlerFunc(func(r *http.Request) (respond.Responder, error) {
 		return respond.RedirectResponse{URL: r.FormValue("next"), Status: http.StatusSeeOther, LocalOnly: true}, nil
 	})
-	show(login, "POST", "/login?next=/account", "Location")
-	show(login, "POST", "/login?next=//evil.example", "Location")
+	show(login, httptest.NewRequest("POST", "/login?next=/account", nil), "Location")
+	show(login, httptest.NewRequest("POST", "/login?next=//evil.example", nil), "Location")
 	// Output:
 	// 303 See Other
 	// Location: /account
@@ -146,7 +124,7 @@ func ExampleRedirectResponse_localOnly() {
 
 // A redirect to the request's own URL is a loop, caught at run time.
 func ExampleRedirectResponse_loop() {
-	show(handler(respond.RedirectResponse{URL: "/login"}), "GET", "/login")
+	show(handler(respond.RedirectResponse{URL: "/login"}), httptest.NewRequest("GET", "/login", nil))
 	// Output:
 	// 500 Internal Server Error
 	// {"detail":"Internal Server Error"}
@@ -175,8 +153,8 @@ func ExampleHandlerFunc() {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /items/{item_id}", respond.HandlerFunc(getItem))
-	show(mux, "GET", "/items/42", "X-Item-Id", "Cache-Control")
-	show(mux, "GET", "/items/abc")
+	show(mux, httptest.NewRequest("GET", "/items/42", nil), "X-Item-Id", "Cache-Control")
+	show(mux, httptest.NewRequest("GET", "/items/abc", nil))
 	// Output:
 	// 200 OK
 	// X-Item-Id: 42
@@ -191,7 +169,7 @@ func ExampleHTTPError() {
 	find := respond.HandlerFunc(func(*http.Request) (respond.Responder, error) {
 		return nil, respond.HTTPError{Status: http.StatusNotFound, Detail: "File not found"}
 	})
-	show(find, "GET", "/exports/missing.csv", "Content-Type")
+	show(find, httptest.NewRequest("GET", "/exports/missing.csv", nil), "Content-Type")
 	// Output:
 	// 404 Not Found
 	// Content-Type: application/json
@@ -205,7 +183,7 @@ func ExampleAdapter() {
 	h := api.Handler(func(*http.Request) (respond.Responder, error) {
 		return nil, respond.HTTPError{Status: http.StatusForbidden, Detail: "read-only account"}
 	})
-	show(h, "DELETE", "/items/1", "Content-Type")
+	show(h, httptest.NewRequest("DELETE", "/items/1", nil), "Content-Type")
 	// Output:
 	// 403 Forbidden
 	// Content-Type: application/problem+json
@@ -217,7 +195,7 @@ func ExampleServe() {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		respond.Serve(w, r, respond.JSONResponse{Content: []string{"a", "b"}})
 	})
-	show(h, "GET", "/")
+	show(h, httptest.NewRequest("GET", "/", nil))
 	// Output:
 	// 200 OK
 	// ["a","b"]
@@ -233,7 +211,7 @@ func ExampleDeleteCookie() {
 			respond.DeleteCookie(http.Cookie{Name: "guest", Path: "/"}),
 		},
 	}
-	show(handler(resp), "POST", "/login", "Set-Cookie")
+	show(handler(resp), httptest.NewRequest("POST", "/login", nil), "Set-Cookie")
 	// Output:
 	// 200 OK
 	// Set-Cookie: session=s3cr3t; Path=/; HttpOnly; Secure; SameSite=Lax
@@ -248,7 +226,7 @@ func ExampleWithHeader() {
 		respond.JSONResponse{Content: item{ID: 7, Name: "Widget"}},
 		http.Header{"X-Item-ID": {"7"}, "Cache-Control": {"max-age=60"}},
 	)
-	show(handler(resp), "GET", "/items/7", "X-Item-Id", "Cache-Control")
+	show(handler(resp), httptest.NewRequest("GET", "/items/7", nil), "X-Item-Id", "Cache-Control")
 	// Output:
 	// 200 OK
 	// X-Item-Id: 7
@@ -262,7 +240,7 @@ func ExampleWithBackground() {
 		respond.PlainTextResponse{Content: "queued"},
 		func(ctx context.Context) { fmt.Println("sending the welcome email") },
 	)
-	show(handler(resp), "POST", "/signup")
+	show(handler(resp), httptest.NewRequest("POST", "/signup", nil))
 	// Output:
 	// sending the welcome email
 	// 200 OK

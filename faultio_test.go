@@ -278,16 +278,7 @@ func boundaryOf(h http.Header) string {
 	return params["boundary"]
 }
 
-// jsonError is the clean error response the adapter sends for status
-// and body: exactly two headers.
-func jsonError(status int, body string) result {
-	return result{Status: status, Header: http.Header{
-		"Content-Type":   {"application/json"},
-		"Content-Length": {strconv.Itoa(len(body))},
-	}, Body: body}
-}
-
-var internalError = jsonError(500, `{"detail":"Internal Server Error"}`)
+var internalError = jsonResult(500, `{"detail":"Internal Server Error"}`)
 
 // faultTally counts, per class, the faults injected and those that ended
 // in the documented outcome, and logs them when the test ends.

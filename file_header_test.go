@@ -91,7 +91,7 @@ func TestFileErrorDropsFileHeaders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := withMiddlewareHeader(quietAdapter.Handler(func(*http.Request) (Responder, error) { return tt.resp, nil }), middlewareHeader)
+			h := withMiddlewareHeader(quiet.Handler(func(*http.Request) (Responder, error) { return tt.resp, nil }), middlewareHeader)
 			req := httptest.NewRequest(http.MethodGet, "/", nil)
 			for k, v := range tt.header {
 				req.Header[k] = v
@@ -110,7 +110,7 @@ func TestFileErrorDropsFileHeaders(t *testing.T) {
 func TestFileNotModifiedDropsRepresentation(t *testing.T) {
 	fx := newFileFixture(t)
 	hello := FileResponse{Root: fx.root, Name: "hello.txt"}
-	h := withMiddlewareHeader(quietAdapter.Handler(func(*http.Request) (Responder, error) { return hello, nil }), middlewareHeader)
+	h := withMiddlewareHeader(quiet.Handler(func(*http.Request) (Responder, error) { return hello, nil }), middlewareHeader)
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	req.Header.Set("If-None-Match", fileETag(len(fileContents["hello.txt"])))
 	want := result{Status: 304, Header: http.Header{
@@ -234,7 +234,7 @@ func TestFileHeaderValidators(t *testing.T) {
 			for k, v := range tt.header {
 				req.Header[k] = v
 			}
-			got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) { return tt.resp, nil }), req)
+			got := record(t, quiet.Handler(func(*http.Request) (Responder, error) { return tt.resp, nil }), req)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
 			}
@@ -250,7 +250,7 @@ func TestFileHeaderContentTypeMultipart(t *testing.T) {
 	resp := FileResponse{Root: fx.root, Name: "digits.txt", Header: http.Header{"content-type": {"application/x-custom"}}}
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	req.Header.Set("Range", "bytes=0-1,4-5")
-	got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) { return resp, nil }), req)
+	got := record(t, quiet.Handler(func(*http.Request) (Responder, error) { return resp, nil }), req)
 	if got.Status != 206 {
 		t.Fatalf("status %d, want 206", got.Status)
 	}
@@ -405,7 +405,7 @@ func TestFileActiveTypesNotSniffed(t *testing.T) {
 	})
 	t.Run("Header overrides nosniff", func(t *testing.T) {
 		resp := FileResponse{Root: root, Name: "a.png", Header: http.Header{"X-Content-Type-Options": nil}}
-		got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) { return resp, nil }), httptest.NewRequest(http.MethodGet, "/", nil))
+		got := record(t, quiet.Handler(func(*http.Request) (Responder, error) { return resp, nil }), httptest.NewRequest(http.MethodGet, "/", nil))
 		if v := got.Header["X-Content-Type-Options"]; len(v) != 0 {
 			t.Errorf("X-Content-Type-Options = %q, want none", v)
 		}
@@ -416,7 +416,7 @@ func TestFileActiveTypesNotSniffed(t *testing.T) {
 // a 200 and on a multipart 206 (whose parts carry the type).
 func checkFileType(t *testing.T, resp FileResponse, want string) {
 	t.Helper()
-	h := quietAdapter.Handler(func(*http.Request) (Responder, error) { return resp, nil })
+	h := quiet.Handler(func(*http.Request) (Responder, error) { return resp, nil })
 	got := record(t, h, httptest.NewRequest(http.MethodGet, "/", nil))
 	gotHeader := map[string][]string{"Content-Type": got.Header["Content-Type"], "X-Content-Type-Options": got.Header["X-Content-Type-Options"]}
 	wantHeader := map[string][]string{"Content-Type": {want}, "X-Content-Type-Options": {"nosniff"}}
@@ -442,7 +442,7 @@ func checkFileType(t *testing.T, resp FileResponse, want string) {
 func TestWithHeaderFileError(t *testing.T) {
 	fx := newFileFixture(t)
 	resp := WithHeader(FileResponse{Root: fx.root, Name: "missing.txt"}, http.Header{"Cache-Control": {"max-age=60"}, "X-Frame-Options": {"DENY"}})
-	h := withMiddlewareHeader(quietAdapter.Handler(func(*http.Request) (Responder, error) { return resp, nil }), http.Header{
+	h := withMiddlewareHeader(quiet.Handler(func(*http.Request) (Responder, error) { return resp, nil }), http.Header{
 		"Cache-Control":   {"max-age=3600"},
 		"X-Frame-Options": {"SAMEORIGIN"},
 	})

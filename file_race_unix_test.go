@@ -214,7 +214,7 @@ func TestFileResponseSwapRace(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer root.Close()
-			h := quietAdapter.Handler(func(r *http.Request) (Responder, error) {
+			h := quiet.Handler(func(r *http.Request) (Responder, error) {
 				return tt.resp(sr, root, strings.TrimPrefix(r.URL.Path, "/")), nil
 			})
 			requests, escapes, unexpected, blocked := sr.run(t, h, d)

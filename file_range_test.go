@@ -91,7 +91,7 @@ func FuzzFileRange(f *testing.F) {
 	}
 	fsys := fstest.MapFS{"f.bin": {Data: content, ModTime: fileModTime}}
 	resp := FileResponse{FS: fsys, Name: "f.bin"}
-	h := quietAdapter.Handler(func(*http.Request) (Responder, error) { return resp, nil })
+	h := quiet.Handler(func(*http.Request) (Responder, error) { return resp, nil })
 	etag := fileETag(len(content))
 	f.Fuzz(func(t *testing.T, rangeHeader string, ifRange bool) {
 		req := httptest.NewRequest(http.MethodGet, "/", nil)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"maps"
 	"mime"
 	"mime/multipart"
@@ -108,8 +107,6 @@ func fileETag(size int) string {
 	return fmt.Sprintf(`"%x-%x"`, fileModTime.UnixNano(), size)
 }
 
-var quietAdapter = Adapter{Logger: slog.New(slog.DiscardHandler)}
-
 // fileHeader returns the headers of a 200 response for a fixture file,
 // plus the extra key-value pairs.
 func fileHeader(name, contentType string, kv ...string) http.Header {
@@ -133,20 +130,10 @@ func fileHeader(name, contentType string, kv ...string) http.Header {
 	return h
 }
 
-// errorResult is what the adapter sends for an HTTPError with detail.
-func errorResult(status int, detail string, kv ...string) result {
-	body := `{"detail":` + strconv.Quote(detail) + `}`
-	h := http.Header{"Content-Type": {"application/json"}, "Content-Length": {strconv.Itoa(len(body))}}
-	for i := 0; i < len(kv); i += 2 {
-		h[kv[i]] = []string{kv[i+1]}
-	}
-	return result{Status: status, Header: h, Body: body}
-}
-
 // fileServer serves responses[i] for the query ?i=N.
 func fileServer(t *testing.T, responses []Responder) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(quietAdapter.Handler(func(r *http.Request) (Responder, error) {
+	srv := httptest.NewServer(quiet.Handler(func(r *http.Request) (Responder, error) {
 		i, err := strconv.Atoi(r.URL.Query().Get("i"))
 		if err != nil {
 			return nil, err
@@ -775,7 +762,7 @@ func TestFileResponseTraversal(t *testing.T) {
 		for _, name := range append(traversalNames, fx.dir+"/sentinel.txt") {
 			t.Run(source+"/"+name, func(t *testing.T) {
 				req := httptest.NewRequest(http.MethodGet, "/", nil)
-				got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) { return resp(name), nil }), req)
+				got := record(t, quiet.Handler(func(*http.Request) (Responder, error) { return resp(name), nil }), req)
 				got.Header.Del("Date")
 				if diff := cmp.Diff(errorResult(404, "File not found"), got); diff != "" {
 					t.Errorf("mismatch (-want +got):\n%s", diff)
@@ -791,7 +778,7 @@ func TestFileResponseSymlinkInsideRoot(t *testing.T) {
 	// with links never follows one, since it cannot check it atomically.
 	fx := newFileFixture(t)
 	for source, want := range map[string]int{"Root": 200, "DirFS": 200, "Root.FS": 200, "MapFS": 404, "ReadLinkFS": 404} {
-		got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) {
+		got := record(t, quiet.Handler(func(*http.Request) (Responder, error) {
 			return fileSources(fx)[source]("link.txt"), nil
 		}), httptest.NewRequest(http.MethodGet, "/", nil))
 		if got.Status != want {
@@ -806,11 +793,11 @@ func TestFileResponseSymlinkInsideRoot(t *testing.T) {
 func TestFileResponseTraversalURL(t *testing.T) {
 	fx := newFileFixture(t)
 	mux := http.NewServeMux()
-	mux.Handle("GET /exports/{filename}", quietAdapter.Handler(func(r *http.Request) (Responder, error) {
+	mux.Handle("GET /exports/{filename}", quiet.Handler(func(r *http.Request) (Responder, error) {
 		name := r.PathValue("filename")
 		return FileResponse{Root: fx.root, Name: name, Filename: name, MediaType: "application/octet-stream"}, nil
 	}))
-	mux.Handle("GET /static/{path...}", quietAdapter.Handler(func(r *http.Request) (Responder, error) {
+	mux.Handle("GET /static/{path...}", quiet.Handler(func(r *http.Request) (Responder, error) {
 		return FileResponse{Root: fx.root, Name: r.PathValue("path")}, nil
 	}))
 	srv := httptest.NewServer(mux)
@@ -907,7 +894,7 @@ func TestFileResponsePermission(t *testing.T) {
 			})
 		}
 	}
-	got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) {
+	got := record(t, quiet.Handler(func(*http.Request) (Responder, error) {
 		return FileResponse{Path: fx.path("hello.txt")}, nil
 	}), httptest.NewRequest(http.MethodGet, "/", nil))
 	if diff := cmp.Diff(errorResult(403, "Forbidden"), got); diff != "" {
@@ -924,7 +911,7 @@ func TestFileResponseConcurrent(t *testing.T) {
 		Header:  http.Header{"Cache-Control": {"max-age=60"}},
 		Cookies: []*http.Cookie{{Name: "a", Value: "b"}},
 	}
-	h := quietAdapter.Handler(func(*http.Request) (Responder, error) { return resp, nil })
+	h := quiet.Handler(func(*http.Request) (Responder, error) { return resp, nil })
 	var wg sync.WaitGroup
 	for i := range 16 {
 		wg.Go(func() {
@@ -972,7 +959,7 @@ func TestFileResponseReadFrom(t *testing.T) {
 		if rangeHeader != "" {
 			req.Header.Set("Range", rangeHeader)
 		}
-		quietAdapter.Serve(rec, req, FileResponse{Root: fx.root, Name: "digits.txt"})
+		quiet.Serve(rec, req, FileResponse{Root: fx.root, Name: "digits.txt"})
 		want := []string{"*io.LimitedReader(*os.File)"}
 		if strings.Contains(rangeHeader, ",") {
 			want = append(want, want[0])
@@ -1048,7 +1035,7 @@ func TestFileResponseAbort(t *testing.T) {
 			if err := os.WriteFile(p, []byte(big), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			h := quietAdapter.Handler(func(*http.Request) (Responder, error) { return tt.resp(p), nil })
+			h := quiet.Handler(func(*http.Request) (Responder, error) { return tt.resp(p), nil })
 			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				h.ServeHTTP(truncatingWriter{w, p, 200_000}, r)
 			}))
@@ -1149,7 +1136,7 @@ func TestFileResponseClientGone(t *testing.T) {
 	}
 	f.Close()
 	done := make(chan struct{})
-	h := quietAdapter.Handler(func(*http.Request) (Responder, error) { return FileResponse{Path: p}, nil })
+	h := quiet.Handler(func(*http.Request) (Responder, error) { return FileResponse{Path: p}, nil })
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer close(done)
 		h.ServeHTTP(w, r)
@@ -1185,7 +1172,7 @@ func FuzzFileRootName(f *testing.F) {
 	fx := newFileFixture(f)
 	sources := fileSources(fx)
 	h := func(name string, source string) http.Handler {
-		return quietAdapter.Handler(func(*http.Request) (Responder, error) { return sources[source](name), nil })
+		return quiet.Handler(func(*http.Request) (Responder, error) { return sources[source](name), nil })
 	}
 	f.Fuzz(func(t *testing.T, name string) {
 		for source := range sources {

@@ -31,7 +31,7 @@ func TestFileResponseNamedPipe(t *testing.T) {
 		t.Run(source, func(t *testing.T) {
 			done := make(chan result, 1)
 			go func() {
-				done <- record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) { return resp, nil }),
+				done <- record(t, quiet.Handler(func(*http.Request) (Responder, error) { return resp, nil }),
 					httptest.NewRequest(http.MethodGet, "/", nil))
 			}()
 			select {
@@ -76,7 +76,7 @@ func TestFileResponseSystemError(t *testing.T) {
 		{syscall.EAGAIN, internal},
 	} {
 		t.Run(tt.errno.Error(), func(t *testing.T) {
-			got := record(t, quietAdapter.Handler(func(*http.Request) (Responder, error) {
+			got := record(t, quiet.Handler(func(*http.Request) (Responder, error) {
 				return FileResponse{FS: errFS{tt.errno}, Name: "a.txt"}, nil
 			}), httptest.NewRequest(http.MethodGet, "/", nil))
 			if diff := cmp.Diff(tt.want, got); diff != "" {

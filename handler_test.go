@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,19 +15,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 )
-
-// captureLog returns a logger that writes text records to the returned buffer.
-func captureLog() (*slog.Logger, *bytes.Buffer) {
-	var buf bytes.Buffer
-	return slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})), &buf
-}
-
-func jsonResult(status int, body string) result {
-	return result{Status: status, Header: http.Header{
-		"Content-Type":   {"application/json"},
-		"Content-Length": {fmt.Sprint(len(body))},
-	}, Body: body}
-}
 
 // failing is a Responder whose Respond returns err without writing.
 type failing struct{ err error }
@@ -111,7 +97,8 @@ func TestAdapterErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			logger, logs := captureLog()
+			var logs bytes.Buffer
+			logger := slogTo(&logs)
 			h := Adapter{Logger: logger}.Handler(tt.handler)
 			got := record(t, h, httptest.NewRequest(http.MethodGet, "/x", nil))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
@@ -121,7 +108,7 @@ func TestAdapterErrors(t *testing.T) {
 				t.Errorf("internal error text reached the client: %s", got.Body)
 			}
 			if logged := logs.Len() > 0; logged != tt.logged {
-				t.Errorf("logged = %v, want %v; log:\n%s", logged, tt.logged, logs)
+				t.Errorf("logged = %v, want %v; log:\n%s", logged, tt.logged, logs.String())
 			}
 		})
 	}
@@ -141,7 +128,7 @@ func TestProblemError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			logger, _ := captureLog()
+			logger := slogTo(io.Discard)
 			h := Adapter{ErrorResponse: ProblemError, Logger: logger}.Handler(func(*http.Request) (Responder, error) { return nil, tt.err })
 			got := record(t, h, httptest.NewRequest(http.MethodGet, "/", nil))
 			status := AsHTTPError(tt.err).status()
@@ -177,7 +164,8 @@ func (h halfWriter) Respond(w http.ResponseWriter, r *http.Request) error {
 func TestAdapterAbortsStartedResponse(t *testing.T) {
 	for _, panics := range []bool{false, true} {
 		t.Run(fmt.Sprintf("panics=%v", panics), func(t *testing.T) {
-			logger, logs := captureLog()
+			var logs bytes.Buffer
+			logger := slogTo(&logs)
 			srv := httptest.NewServer(Adapter{Logger: logger}.Handler(func(*http.Request) (Responder, error) {
 				return halfWriter{panics: panics}, nil
 			}))
@@ -196,7 +184,7 @@ func TestAdapterAbortsStartedResponse(t *testing.T) {
 			}
 			srv.Close() // waits for the handler, so the log is complete
 			if !strings.Contains(logs.String(), "aborted") {
-				t.Errorf("abort not logged; log:\n%s", logs)
+				t.Errorf("abort not logged; log:\n%s", logs.String())
 			}
 		})
 	}
@@ -242,45 +230,43 @@ func TestWithHeader(t *testing.T) {
 	tests := []struct {
 		name string
 		resp Responder
-		want result
+		// behindMiddleware serves resp behind a middleware that sets
+		// Cache-Control before the handler runs.
+		behindMiddleware bool
+		want             result
 	}{
-		{"added to JSON", WithHeader(JSONResponse{Content: item{7, "Widget"}}, extra), result{Status: 200, Header: http.Header{
+		{"added to JSON", WithHeader(JSONResponse{Content: item{7, "Widget"}}, extra), false, result{Status: 200, Header: http.Header{
 			"Cache-Control":  {"max-age=60"},
 			"X-Item-Id":      {"7"},
 			"Content-Type":   {"application/json"},
 			"Content-Length": {"24"},
 		}, Body: `{"id":7,"name":"Widget"}`}},
-		{"removed when the response fails", WithHeader(failing{HTTPError{Status: 404}}, extra),
+		{"removed when the response fails", WithHeader(failing{HTTPError{Status: 404}}, extra), false,
 			jsonResult(404, `{"detail":"Not Found"}`)},
-		{"middleware's header put back when the response fails", WithHeader(failing{HTTPError{Status: 404}}, http.Header{"Cache-Control": {"max-age=60"}, "X-Frame-Options": {"DENY"}}),
+		{"middleware's header put back when the response fails", WithHeader(failing{HTTPError{Status: 404}}, http.Header{"Cache-Control": {"max-age=60"}, "X-Frame-Options": {"DENY"}}), true,
 			result{Status: 404, Header: http.Header{
 				"Cache-Control":  {"no-store"},
 				"Content-Type":   {"application/json"},
 				"Content-Length": {"22"},
 			}, Body: `{"detail":"Not Found"}`}},
-		{"middleware's header replaced on success", WithHeader(PlainTextResponse{Content: "ok"}, http.Header{"cache-control": {"max-age=60"}}),
+		{"middleware's header replaced on success", WithHeader(PlainTextResponse{Content: "ok"}, http.Header{"cache-control": {"max-age=60"}}), true,
 			result{Status: 200, Header: http.Header{
 				"Cache-Control":  {"max-age=60"},
 				"Content-Type":   {"text/plain; charset=utf-8"},
 				"Content-Length": {"2"},
 			}, Body: "ok"}},
 	}
-	// Middleware in front sets Cache-Control before the handler runs.
-	withMiddleware := func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == "/m" {
-				w.Header()["Cache-Control"] = []string{"no-store"}
-			}
-			h.ServeHTTP(w, r)
-		})
-	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := "/"
-			if strings.HasPrefix(tt.name, "middleware") {
-				path = "/m"
+			var h http.Handler = HandlerFunc(func(*http.Request) (Responder, error) { return tt.resp, nil })
+			if tt.behindMiddleware {
+				next := h
+				h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header()["Cache-Control"] = []string{"no-store"}
+					next.ServeHTTP(w, r)
+				})
 			}
-			got := record(t, withMiddleware(HandlerFunc(func(*http.Request) (Responder, error) { return tt.resp, nil })), httptest.NewRequest("GET", path, nil))
+			got := record(t, h, httptest.NewRequest("GET", "/", nil))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
 			}

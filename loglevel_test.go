@@ -1,6 +1,7 @@
 package respond
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -80,7 +81,8 @@ func TestAbortLogLevel(t *testing.T) {
 	level := regexp.MustCompile(`level=(\w+) msg="respond: response aborted after it started"`)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			log, buf := captureLog()
+			var buf bytes.Buffer
+			log := slogTo(&buf)
 			srv, sw := watchedServer(t, tt.handler(Adapter{Logger: log}), smallBuffers)
 			defer http.DefaultClient.CloseIdleConnections()
 			tt.client(t, srv.URL)
@@ -92,7 +94,7 @@ func TestAbortLogLevel(t *testing.T) {
 				got = append(got, m[1])
 			}
 			if diff := cmp.Diff([]string{tt.want}, got); diff != "" {
-				t.Errorf("levels of the abort's log lines (-want +got):\n%s\nlog:\n%s", diff, buf)
+				t.Errorf("levels of the abort's log lines (-want +got):\n%s\nlog:\n%s", diff, buf.String())
 			}
 		})
 	}

@@ -287,7 +287,8 @@ func TestRedirectRefusalIsClientError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			logger, logs := captureLog()
+			var logs bytes.Buffer
+			logger := slogTo(&logs)
 			a := Adapter{Logger: logger}
 			got := record(t, a.Handler(func(*http.Request) (Responder, error) { return tt.resp, nil }), httptest.NewRequest("GET", tt.target, nil))
 			if diff := cmp.Diff(tt.want, got); diff != "" {

@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -109,56 +107,6 @@ func streamHandler(build func() StreamingResponse, edit func(*StreamingResponse)
 		}
 		return resp, nil
 	}
-}
-
-// checkGoroutines fails the test if, once the test and its cleanups
-// are done, more goroutines are running than when it started. Call it
-// first, so that its cleanup runs last.
-func checkGoroutines(t *testing.T) {
-	t.Helper()
-	base := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(5 * time.Second)
-		for runtime.NumGoroutine() > base {
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<20)
-				t.Errorf("%d goroutines left behind (was %d):\n%s", runtime.NumGoroutine(), base, buf[:runtime.Stack(buf, true)])
-				return
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	})
-}
-
-// newServer starts a server for h whose client gives up after 10 s, so
-// that a missing flush fails the test instead of hanging it.
-func newServer(t *testing.T, h http.Handler) (*httptest.Server, *http.Client) {
-	t.Helper()
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	client := srv.Client()
-	client.Timeout = 10 * time.Second
-	t.Cleanup(client.CloseIdleConnections)
-	return srv, client
-}
-
-// syncBuffer is a log destination that the test may read while a
-// handler writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestStreamingResponse checks what each source writes, through the
@@ -753,25 +701,6 @@ func TestStreamSharedValue(t *testing.T) {
 	if diff := cmp.Diff(http.Header{"X-Shared": {"1"}}, resp.Header); diff != "" {
 		t.Errorf("Header was modified (-want +got):\n%s", diff)
 	}
-}
-
-// quiet is an Adapter that logs nothing, for tests of expected failures.
-var quiet = Adapter{Logger: slog.New(slog.DiscardHandler)}
-
-// slogTo returns a logger that writes every record as text to w.
-func slogTo(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// withTimeout is a timeout middleware in the style of chi's
-// middleware.Timeout: the request's context is done after d, while the
-// client is still connected and waiting.
-func withTimeout(d time.Duration, h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), d)
-		defer cancel()
-		h.ServeHTTP(w, r.WithContext(ctx))
-	})
 }
 
 // untilDone returns the producers of every stream kind that emit rows
