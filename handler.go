@@ -37,7 +37,11 @@ func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 //
 // The error of a handler or of Respond is handled so:
 //   - before the response has started, ErrorResponse's response is
-//     written; errors answered with a 5xx status are logged;
+//     written, and the error is logged if that response's status is
+//     5xx (so an ErrorResponse that answers an error with 400 decides
+//     it is not the server's fault); when ErrorResponse returns nil or
+//     its response fails, the error is logged and answered with a fixed
+//     500 {"detail":"Internal Server Error"};
 //   - after the response has started, the error is logged and the
 //     connection is aborted with [http.ErrAbortHandler], so the client
 //     sees an incomplete response rather than a truncated one that looks
@@ -147,9 +151,6 @@ func (a Adapter) fail(w http.ResponseWriter, r *http.Request, started bool, err 
 		a.log(r, slog.LevelWarn, "respond: response aborted after it started", err)
 		panic(http.ErrAbortHandler)
 	}
-	if AsHTTPError(err).status() >= 500 {
-		a.log(r, slog.LevelError, "respond: handler failed", err)
-	}
 	toResponse := a.ErrorResponse
 	if toResponse == nil {
 		toResponse = DetailError
@@ -159,18 +160,25 @@ func (a Adapter) fail(w http.ResponseWriter, r *http.Request, started bool, err 
 	// ErrorResponse and the error response are code like any other: a
 	// panic in them is an error too, even here, where fail may run in
 	// the adapter's deferred recover.
-	err = recovered(func() error {
+	respErr := recovered(func() error {
 		if resp := toResponse(r, err); resp != nil {
 			return resp.Respond(tw, r)
 		}
 		return errNoErrorResponse
 	})
-	if err == nil {
+	// The handler's error is logged when its answer is a 5xx, which is
+	// known only once the error response has been written, or when
+	// there is no answer but the last resort (or an abort).
+	if respErr != nil || tw.status >= 500 {
+		a.log(r, slog.LevelError, "respond: handler failed", err)
+	}
+	if respErr == nil {
 		return
 	}
-	if err != errNoErrorResponse {
-		a.log(r, slog.LevelError, "respond: error response failed", err)
+	if respErr != errNoErrorResponse {
+		a.log(r, slog.LevelError, "respond: error response failed", respErr)
 	}
+	err = respErr
 	if !tw.started {
 		// The last resort: a fixed body, no encoding; only a failing
 		// ResponseWriter can fail it.

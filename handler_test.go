@@ -29,8 +29,11 @@ func TestAdapterErrors(t *testing.T) {
 	tests := []struct {
 		name    string
 		handler HandlerFunc
-		want    result
-		logged  bool
+		// errorResponse is the Adapter's ErrorResponse; nil means the
+		// default.
+		errorResponse func(*http.Request, error) Responder
+		want          result
+		logged        bool
 	}{
 		{
 			name:    "handler error is a generic 500",
@@ -94,12 +97,36 @@ func TestAdapterErrors(t *testing.T) {
 			want:   jsonResult(500, `{"detail":"Internal Server Error"}`),
 			logged: true,
 		},
+		{
+			name:    "an ErrorResponse that answers an internal error with 400 is not logged",
+			handler: func(*http.Request) (Responder, error) { return nil, secret },
+			errorResponse: func(*http.Request, error) Responder {
+				return JSONResponse{Content: map[string]string{"detail": "Bad input"}, Status: 400}
+			},
+			want: jsonResult(400, `{"detail":"Bad input"}`),
+		},
+		{
+			name:    "an ErrorResponse that answers a 404 with 503 is logged",
+			handler: func(*http.Request) (Responder, error) { return nil, HTTPError{Status: 404} },
+			errorResponse: func(*http.Request, error) Responder {
+				return JSONResponse{Content: map[string]string{"detail": "Maintenance"}, Status: 503}
+			},
+			want:   jsonResult(503, `{"detail":"Maintenance"}`),
+			logged: true,
+		},
+		{
+			name:          "an ErrorResponse that returns nil falls back to a logged 500",
+			handler:       func(*http.Request) (Responder, error) { return nil, HTTPError{Status: 404} },
+			errorResponse: func(*http.Request, error) Responder { return nil },
+			want:          jsonResult(500, `{"detail":"Internal Server Error"}`),
+			logged:        true,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
 			logger := slogTo(&logs)
-			h := Adapter{Logger: logger}.Handler(tt.handler)
+			h := Adapter{Logger: logger, ErrorResponse: tt.errorResponse}.Handler(tt.handler)
 			got := record(t, h, httptest.NewRequest(http.MethodGet, "/x", nil))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("mismatch (-want +got):\n%s", diff)

@@ -15,11 +15,12 @@ import (
 type trackingWriter struct {
 	http.ResponseWriter
 	started bool
+	status  int // the status sent when the response started; 0 if hijacked
 }
 
 func getTrackingWriter(w http.ResponseWriter) *trackingWriter {
 	t := trackingPool.Get().(*trackingWriter)
-	t.ResponseWriter, t.started = w, false
+	t.ResponseWriter, t.started, t.status = w, false, 0
 	return t
 }
 
@@ -28,25 +29,34 @@ func putTrackingWriter(t *trackingWriter) {
 	trackingPool.Put(t)
 }
 
+// start records that the response has started with status, unless it
+// had already: a write or flush before WriteHeader starts it with 200,
+// as net/http does, and a hijack with 0, no status.
+func (t *trackingWriter) start(status int) {
+	if !t.started {
+		t.started, t.status = true, status
+	}
+}
+
 func (t *trackingWriter) WriteHeader(code int) {
 	if code >= 200 {
-		t.started = true
+		t.start(code)
 	}
 	t.ResponseWriter.WriteHeader(code)
 }
 
 func (t *trackingWriter) Write(p []byte) (int, error) {
-	t.started = true
+	t.start(http.StatusOK)
 	return t.ResponseWriter.Write(p)
 }
 
 func (t *trackingWriter) WriteString(s string) (int, error) {
-	t.started = true
+	t.start(http.StatusOK)
 	return writeString(t.ResponseWriter, s)
 }
 
 func (t *trackingWriter) ReadFrom(r io.Reader) (int64, error) {
-	t.started = true
+	t.start(http.StatusOK)
 	if rf, ok := t.ResponseWriter.(io.ReaderFrom); ok {
 		return rf.ReadFrom(r)
 	}
@@ -60,12 +70,12 @@ func (t *trackingWriter) Flush() { _ = t.FlushError() }
 // FlushError flushes and reports failure; http.ResponseController
 // prefers it to Flush.
 func (t *trackingWriter) FlushError() error {
-	t.started = true
+	t.start(http.StatusOK)
 	return http.NewResponseController(t.ResponseWriter).Flush()
 }
 
 func (t *trackingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	t.started = true
+	t.start(0)
 	return http.NewResponseController(t.ResponseWriter).Hijack()
 }
 
