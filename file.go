@@ -466,16 +466,7 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 		}
 	}
 	size := info.Size()
-	modtime := f.ModTime
-	if modtime.IsZero() {
-		modtime = hf.modtime
-	}
-	if modtime.IsZero() {
-		modtime = info.ModTime()
-	}
-	if isZeroTime(modtime) {
-		modtime = time.Time{}
-	}
+	modtime := f.modTime(hf, info)
 	etag, lastModified, err := f.validators(size, modtime, hf.etag)
 	if err != nil {
 		return err
@@ -494,64 +485,18 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 	}
 
 	seeker, _ := file.(io.Seeker)
-	var ranges []byteRange
-	if seeker != nil && size > 0 && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-		if rh := r.Header.Get("Range"); rh != "" && checkIfRange(r, etag, modtime) {
-			var satisfiable bool
-			ranges, satisfiable = parseRange(rh, size)
-			if !satisfiable {
-				return HTTPError{
-					Status: http.StatusRequestedRangeNotSatisfiable,
-					Header: http.Header{"Content-Range": {"bytes */" + strconv.FormatInt(size, 10)}},
-				}
-			}
-		}
-	}
-
-	c := fileCopier{file: file, seeker: seeker}
-	c.setTimeout(w, f.writeTimeout())
-	contentType, explicit := hf.contentType, true
-	if contentType == "" {
-		contentType, explicit = f.mediaType()
-	}
-	if contentType == "" {
-		if contentType, err = c.sniff(); err != nil {
-			return err
-		}
-	}
-	if !explicit && f.Path == "" && activeType(contentType) {
-		contentType = octetStream // a name from Root or FS: see "Headers" on FileResponse
-	}
-	// Checked here, not only by h.write: the parts of a multipart body
-	// carry it too.
-	if err := checkValue("Content-Type", contentType); err != nil {
+	ranges, err := requestedRanges(r, seeker != nil, size, etag, modtime)
+	if err != nil {
 		return err
 	}
-
-	// One backing array for five headers saves allocations; each slice
-	// is clipped, so an append elsewhere copies it.
-	values := make([]string, 5)
-	values[0], values[1], values[2], values[3] = etag, lastModified, contentType, "bytes"
+	c := fileCopier{file: file, seeker: seeker}
+	c.setTimeout(w, f.writeTimeout())
+	contentType, err := f.contentType(hf, &c)
+	if err != nil {
+		return err
+	}
 	hdr := w.Header()
-	if etag != "" {
-		hdr["Etag"] = values[0:1:1]
-	}
-	if lastModified != "" {
-		hdr["Last-Modified"] = values[1:2:2]
-	}
-	h.contentType = values[2:3:3]
-	if seeker != nil {
-		hdr["Accept-Ranges"] = values[3:4:4]
-	}
-	hdr["X-Content-Type-Options"] = nosniffValue
-	if f.Filename != "" || f.Inline {
-		dispositions := &attachmentValues
-		if f.Inline {
-			dispositions = &inlineValues
-		}
-		values[4] = dispositions.get(f.Filename)
-		hdr["Content-Disposition"] = values[4:5:5]
-	}
+	h.contentType = f.setHeaders(hdr, etag, lastModified, contentType, seeker != nil)
 
 	switch len(ranges) {
 	case 0:
@@ -572,6 +517,99 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 		return c.copy(w, ra.start, ra.length)
 	}
 	return f.serveMultipart(w, r, h, &c, ranges, size, contentType, &started)
+}
+
+// modTime is the file's modification time for its validators: ModTime,
+// else Header's Last-Modified, else the file's own; a time that stands
+// for none (see isZeroTime) is the zero Time.
+func (f *FileResponse) modTime(hf fileHeaderFields, info fs.FileInfo) time.Time {
+	modtime := f.ModTime
+	if modtime.IsZero() {
+		modtime = hf.modtime
+	}
+	if modtime.IsZero() {
+		modtime = info.ModTime()
+	}
+	if isZeroTime(modtime) {
+		return time.Time{}
+	}
+	return modtime
+}
+
+// requestedRanges returns the ranges of a GET or HEAD request's Range
+// header that are to be sent, none for a full response, or a 416 error
+// when none is satisfiable. A file that cannot seek, or is empty, is
+// always sent whole, and so is one whose If-Range does not match.
+func requestedRanges(r *http.Request, seekable bool, size int64, etag string, modtime time.Time) ([]byteRange, error) {
+	if !seekable || size == 0 || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		return nil, nil
+	}
+	rh := r.Header.Get("Range")
+	if rh == "" || !checkIfRange(r, etag, modtime) {
+		return nil, nil
+	}
+	ranges, satisfiable := parseRange(rh, size)
+	if !satisfiable {
+		return nil, HTTPError{
+			Status: http.StatusRequestedRangeNotSatisfiable,
+			Header: http.Header{"Content-Range": {"bytes */" + strconv.FormatInt(size, 10)}},
+		}
+	}
+	return ranges, nil
+}
+
+// contentType is the file's Content-Type: Header's, else MediaType or
+// the name's extension, else sniffed from its first bytes; an active
+// type that was not given explicitly, for a name from Root or FS, is
+// sent as application/octet-stream (see "Headers" on FileResponse).
+func (f *FileResponse) contentType(hf fileHeaderFields, c *fileCopier) (string, error) {
+	contentType, explicit := hf.contentType, true
+	if contentType == "" {
+		contentType, explicit = f.mediaType()
+	}
+	if contentType == "" {
+		var err error
+		if contentType, err = c.sniff(); err != nil {
+			return "", err
+		}
+	}
+	if !explicit && f.Path == "" && activeType(contentType) {
+		contentType = octetStream
+	}
+	// Checked here, not only by head.write: the parts of a multipart
+	// body carry it too.
+	if err := checkValue("Content-Type", contentType); err != nil {
+		return "", err
+	}
+	return contentType, nil
+}
+
+// setHeaders sets the file's headers on hdr and returns the value for
+// Content-Type, which head.write sets. One backing array for five
+// headers saves allocations; each slice is clipped, so an append
+// elsewhere copies it.
+func (f *FileResponse) setHeaders(hdr http.Header, etag, lastModified, contentType string, seekable bool) []string {
+	values := make([]string, 5)
+	values[0], values[1], values[2], values[3] = etag, lastModified, contentType, "bytes"
+	if etag != "" {
+		hdr["Etag"] = values[0:1:1]
+	}
+	if lastModified != "" {
+		hdr["Last-Modified"] = values[1:2:2]
+	}
+	if seekable {
+		hdr["Accept-Ranges"] = values[3:4:4]
+	}
+	hdr["X-Content-Type-Options"] = nosniffValue
+	if f.Filename != "" || f.Inline {
+		dispositions := &attachmentValues
+		if f.Inline {
+			dispositions = &inlineValues
+		}
+		values[4] = dispositions.get(f.Filename)
+		hdr["Content-Disposition"] = values[4:5:5]
+	}
+	return values[2:3:3]
 }
 
 // dropFileHeaders removes, from the header of an error answer to a
