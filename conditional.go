@@ -40,6 +40,43 @@ func (f FileResponse) validators(size int64, modtime time.Time, headerETag strin
 	return both[:n], both[n:], nil
 }
 
+// headerETag checks the Etag values given in the Header of a response of
+// type typ, whose ETag field is field: one entity-tag as sent (RFC 9110,
+// section 8.8.3: quoted, optionally weak), equal to field (quoted if
+// bare) when that is set too. It returns the tag.
+func headerETag(typ string, vs []string, field string) (string, error) {
+	if len(vs) != 1 {
+		return "", &headerError{"Etag", "must have exactly one value in a " + typ + "'s Header"}
+	}
+	v := vs[0]
+	if tag, remain := scanETag(v); tag != v || remain != "" {
+		return "", &headerError{"Etag", "is not an entity-tag such as \"v1\" or W/\"v1\"; set " + typ + ".ETag for a bare tag"}
+	}
+	if field != "" {
+		if etag, err := quoteETag(field); err != nil || etag != v {
+			return "", &headerError{"Etag", "differs from " + typ + ".ETag"}
+		}
+	}
+	return v, nil
+}
+
+// headerModTime checks the Last-Modified values given in the Header of a
+// response of type typ, whose ModTime field is field: one HTTP date,
+// equal to the second to field when that is set too.
+func headerModTime(typ string, vs []string, field time.Time) (time.Time, error) {
+	if len(vs) != 1 {
+		return time.Time{}, &headerError{"Last-Modified", "must have exactly one value in a " + typ + "'s Header"}
+	}
+	t, err := http.ParseTime(vs[0])
+	if err != nil {
+		return time.Time{}, &headerError{"Last-Modified", "is not an HTTP date"}
+	}
+	if !field.IsZero() && field.Unix() != t.Unix() {
+		return time.Time{}, &headerError{"Last-Modified", "differs from " + typ + ".ModTime"}
+	}
+	return t, nil
+}
+
 // quoteETag checks an ETag override and quotes it if it is bare.
 func quoteETag(s string) (string, error) {
 	opaque, weak := strings.CutPrefix(s, "W/")

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"time"
 
 	"github.com/go-respond/respond"
 )
@@ -245,4 +246,60 @@ func ExampleWithBackground() {
 	// sending the welcome email
 	// 200 OK
 	// queued
+}
+
+// A handler that checks the client's copy before it does the work: a
+// fresh copy costs no query and no encoding, and a PUT that names an
+// old version is refused.
+func ExampleVersion() {
+	type item struct {
+		Name     string    `json:"name"`
+		Revision string    `json:"-"`
+		Updated  time.Time `json:"-"`
+	}
+	stored := item{Name: "Widget", Revision: "r7", Updated: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	h := respond.HandlerFunc(func(r *http.Request) (respond.Responder, error) {
+		v := respond.Version{ETag: stored.Revision, ModTime: stored.Updated, Required: true}
+		if resp := v.Check(r); resp != nil {
+			return resp, nil // 304, 412 or 428
+		}
+		if r.Method == http.MethodPut {
+			return respond.PlainTextResponse{Content: "saved"}, nil
+		}
+		return respond.JSONResponse{Content: stored, ETag: stored.Revision, ModTime: stored.Updated}, nil
+	})
+
+	show(h, httptest.NewRequest("GET", "/items/7", nil), "Etag", "Last-Modified")
+	fresh := httptest.NewRequest("GET", "/items/7", nil)
+	fresh.Header.Set("If-None-Match", `"r7"`)
+	show(h, fresh, "Etag")
+	stale := httptest.NewRequest("PUT", "/items/7", nil)
+	stale.Header.Set("If-Match", `"r6"`)
+	show(h, stale)
+	show(h, httptest.NewRequest("PUT", "/items/7", nil))
+	// Output:
+	// 200 OK
+	// Etag: "r7"
+	// Last-Modified: Tue, 01 Dec 2026 09:00:00 GMT
+	// {"name":"Widget"}
+	// 304 Not Modified
+	// Etag: "r7"
+	// 412 Precondition Failed
+	// {"detail":"Precondition Failed"}
+	// 428 Precondition Required
+	// {"detail":"Precondition Required"}
+}
+
+// A JSON response whose tag is derived from its body: a client that
+// revalidates an unchanged body gets 304, with no body sent.
+func ExampleJSONResponse_hashETag() {
+	h := handler(respond.JSONResponse{Content: map[string]int{"count": 3}, HashETag: true, Header: http.Header{"Cache-Control": {"no-cache"}}})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/count", nil))
+	req := httptest.NewRequest("GET", "/count", nil)
+	req.Header.Set("If-None-Match", rec.Header().Get("Etag"))
+	show(h, req, "Cache-Control", "Content-Length")
+	// Output:
+	// 304 Not Modified
+	// Cache-Control: no-cache
 }

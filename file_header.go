@@ -36,35 +36,23 @@ func (f *FileResponse) headerFields() (hf fileHeaderFields, err error) {
 		default:
 			continue
 		}
-		if len(vs) != 1 {
-			return hf, &headerError{k, "must have exactly one value in a FileResponse's Header"}
-		}
-		v := vs[0]
 		switch k {
 		case "Etag":
-			if tag, remain := scanETag(v); tag != v || remain != "" {
-				return hf, &headerError{k, "is not an entity-tag such as \"v1\" or W/\"v1\"; set FileResponse.ETag for a bare tag"}
+			if hf.etag, err = headerETag("FileResponse", vs, f.ETag); err != nil {
+				return hf, err
 			}
-			if f.ETag != "" {
-				if etag, err := quoteETag(f.ETag); err != nil || etag != v {
-					return hf, &headerError{k, "differs from FileResponse.ETag"}
-				}
-			}
-			hf.etag = v
 		case "Last-Modified":
-			t, err := http.ParseTime(v)
-			if err != nil {
-				return hf, &headerError{k, "is not an HTTP date"}
+			if hf.modtime, err = headerModTime("FileResponse", vs, f.ModTime); err != nil {
+				return hf, err
 			}
-			if !f.ModTime.IsZero() && f.ModTime.Unix() != t.Unix() {
-				return hf, &headerError{k, "differs from FileResponse.ModTime"}
-			}
-			hf.modtime = t
 		case "Content-Type":
-			if f.MediaType != "" && withCharset(f.MediaType) != v {
+			if len(vs) != 1 {
+				return hf, &headerError{k, "must have exactly one value in a FileResponse's Header"}
+			}
+			if f.MediaType != "" && withCharset(f.MediaType) != vs[0] {
 				return hf, &headerError{k, "differs from FileResponse.MediaType"}
 			}
-			hf.contentType = v
+			hf.contentType = vs[0]
 		}
 	}
 	return hf, nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"time"
 )
 
 var (
@@ -27,6 +28,20 @@ type HTMLResponse struct {
 	Header http.Header
 	// Cookies are added as Set-Cookie headers. Nil means none.
 	Cookies []*http.Cookie
+	// ETag is the entity tag of the content, sent as the ETag header
+	// and compared with If-None-Match and If-Match (see "Conditional
+	// requests" on [Response]): quoted, W/ and quoted for a weak tag, or
+	// bare, and then quoted. Empty means none, unless HashETag is set.
+	ETag string
+	// ModTime is when the content last changed, sent as Last-Modified
+	// and compared with If-Modified-Since and If-Unmodified-Since. Zero
+	// means none.
+	ModTime time.Time
+	// HashETag, when ETag is empty, sends a strong ETag derived from the
+	// body as sent, so that an unchanged body answers a revalidation
+	// with 304. The body is still rendered; to skip that work too, check
+	// a [Version] first. False means no derived tag.
+	HashETag bool
 }
 
 // Respond writes the response.
@@ -36,7 +51,8 @@ func (h HTMLResponse) Respond(w http.ResponseWriter, r *http.Request) error {
 
 // respond is Respond, recording in started when the response starts.
 func (h *HTMLResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
-	hd := head{status: h.Status, header: h.Header, cookies: h.Cookies, contentType: htmlContentType}
+	hd := head{status: h.Status, header: h.Header, cookies: h.Cookies, contentType: htmlContentType,
+		cond: conditional("HTMLResponse", h.ETag, h.ModTime, h.HashETag, stringBytes(h.Content))}
 	return hd.writeString(w, r, h.Content, started)
 }
 
@@ -52,6 +68,20 @@ type PlainTextResponse struct {
 	Header http.Header
 	// Cookies are added as Set-Cookie headers. Nil means none.
 	Cookies []*http.Cookie
+	// ETag is the entity tag of the content, sent as the ETag header
+	// and compared with If-None-Match and If-Match (see "Conditional
+	// requests" on [Response]): quoted, W/ and quoted for a weak tag, or
+	// bare, and then quoted. Empty means none, unless HashETag is set.
+	ETag string
+	// ModTime is when the content last changed, sent as Last-Modified
+	// and compared with If-Modified-Since and If-Unmodified-Since. Zero
+	// means none.
+	ModTime time.Time
+	// HashETag, when ETag is empty, sends a strong ETag derived from the
+	// body as sent, so that an unchanged body answers a revalidation
+	// with 304. The body is still rendered; to skip that work too, check
+	// a [Version] first. False means no derived tag.
+	HashETag bool
 }
 
 // Respond writes the response.
@@ -61,7 +91,8 @@ func (p PlainTextResponse) Respond(w http.ResponseWriter, r *http.Request) error
 
 // respond is Respond, recording in started when the response starts.
 func (p *PlainTextResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
-	h := head{status: p.Status, header: p.Header, cookies: p.Cookies, contentType: textContentType}
+	h := head{status: p.Status, header: p.Header, cookies: p.Cookies, contentType: textContentType,
+		cond: conditional("PlainTextResponse", p.ETag, p.ModTime, p.HashETag, stringBytes(p.Content))}
 	return h.writeString(w, r, p.Content, started)
 }
 
@@ -86,6 +117,20 @@ type TemplateResponse struct {
 	Header http.Header
 	// Cookies are added as Set-Cookie headers. Nil means none.
 	Cookies []*http.Cookie
+	// ETag is the entity tag of the content, sent as the ETag header
+	// and compared with If-None-Match and If-Match (see "Conditional
+	// requests" on [Response]): quoted, W/ and quoted for a weak tag, or
+	// bare, and then quoted. Empty means none, unless HashETag is set.
+	ETag string
+	// ModTime is when the content last changed, sent as Last-Modified
+	// and compared with If-Modified-Since and If-Unmodified-Since. Zero
+	// means none.
+	ModTime time.Time
+	// HashETag, when ETag is empty, sends a strong ETag derived from the
+	// body as sent, so that an unchanged body answers a revalidation
+	// with 304. The body is still rendered; to skip that work too, check
+	// a [Version] first. False means no derived tag.
+	HashETag bool
 }
 
 var errNoTemplate = errors.New("respond: TemplateResponse has no Template")
@@ -120,6 +165,7 @@ func (t *TemplateResponse) respond(w http.ResponseWriter, r *http.Request, start
 	if err != nil {
 		return fmt.Errorf("respond: execute template: %w", err)
 	}
-	h := head{status: t.Status, header: t.Header, cookies: t.Cookies, contentType: htmlContentType}
+	h := head{status: t.Status, header: t.Header, cookies: t.Cookies, contentType: htmlContentType,
+		cond: conditional("TemplateResponse", t.ETag, t.ModTime, t.HashETag, buf.Bytes())}
 	return h.writeBytes(w, r, buf.Bytes(), started)
 }

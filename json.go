@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 )
 
 // JSONResponse writes Content encoded as compact JSON, with Content-Type
@@ -26,6 +27,20 @@ type JSONResponse struct {
 	Header http.Header
 	// Cookies are added as Set-Cookie headers. Nil means none.
 	Cookies []*http.Cookie
+	// ETag is the entity tag of the content, sent as the ETag header
+	// and compared with If-None-Match and If-Match (see "Conditional
+	// requests" on [Response]): quoted, W/ and quoted for a weak tag, or
+	// bare, and then quoted. Empty means none, unless HashETag is set.
+	ETag string
+	// ModTime is when the content last changed, sent as Last-Modified
+	// and compared with If-Modified-Since and If-Unmodified-Since. Zero
+	// means none.
+	ModTime time.Time
+	// HashETag, when ETag is empty, sends a strong ETag derived from the
+	// body as sent, so that an unchanged body answers a revalidation
+	// with 304. The body is still rendered; to skip that work too, check
+	// a [Version] first. False means no derived tag.
+	HashETag bool
 	// MediaType is the Content-Type, for JSON-based types such as
 	// application/problem+json. Empty means application/json.
 	MediaType string
@@ -64,7 +79,8 @@ func (j *JSONResponse) respond(w http.ResponseWriter, r *http.Request, started *
 	if j.MediaType != "" {
 		contentType = []string{j.MediaType}
 	}
-	h := head{status: j.Status, header: j.Header, cookies: j.Cookies, contentType: contentType}
+	h := head{status: j.Status, header: j.Header, cookies: j.Cookies, contentType: contentType,
+		cond: conditional("JSONResponse", j.ETag, j.ModTime, j.HashETag, buf.Bytes())}
 	return h.writeBytes(w, r, buf.Bytes(), started)
 }
 

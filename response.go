@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // A Responder writes a complete HTTP response to w.
@@ -30,6 +31,26 @@ type Responder interface {
 // Content-Encoding or Content-Range, nor Last-Modified beside an ETag,
 // whoever set them (RFC 9110, section 15.4.5), as in net/http; this
 // holds for every response type.
+//
+// # Conditional requests
+//
+// Response, [JSONResponse], [HTMLResponse], [PlainTextResponse] and
+// [TemplateResponse] have validators: an ETag, a ModTime, and HashETag,
+// a strong tag derived from the body as sent. They are sent, and
+// evaluated, with a 2xx status only: they describe the resource, which
+// an error response is not. An Etag or Last-Modified
+// set in Header counts as the field (it must then agree with the
+// field). A response with validators and a 2xx status evaluates the
+// request's conditional headers as a [FileResponse] does, in the order
+// of RFC 9110, section 13.2.2: If-Match, or else If-Unmodified-Since,
+// fails with a 412 [HTTPError], for every method; If-None-Match, or
+// else If-Modified-Since, answers GET and HEAD with 304 Not Modified
+// (and fails other methods with 412 when If-None-Match matches). The
+// 304 carries ETag, Cache-Control, Vary, Expires, Content-Location,
+// the other headers of Header and the cookies, but no body and no
+// representation headers. The body is rendered first, which a
+// [Version] checked before the work avoids. A response without
+// validators ignores conditional headers.
 type Response struct {
 	// Content is the body. Nil means an empty body.
 	Content []byte
@@ -42,6 +63,20 @@ type Response struct {
 	Header http.Header
 	// Cookies are added as Set-Cookie headers. Nil means none.
 	Cookies []*http.Cookie
+	// ETag is the entity tag of the content, sent as the ETag header
+	// and compared with If-None-Match and If-Match (see "Conditional
+	// requests" on [Response]): quoted, W/ and quoted for a weak tag, or
+	// bare, and then quoted. Empty means none, unless HashETag is set.
+	ETag string
+	// ModTime is when the content last changed, sent as Last-Modified
+	// and compared with If-Modified-Since and If-Unmodified-Since. Zero
+	// means none.
+	ModTime time.Time
+	// HashETag, when ETag is empty, sends a strong ETag derived from the
+	// body as sent, so that an unchanged body answers a revalidation
+	// with 304. The body is still rendered; to skip that work too, check
+	// a [Version] first. False means no derived tag.
+	HashETag bool
 }
 
 // Respond writes the response. It fails before writing anything if the
@@ -55,7 +90,8 @@ func (resp Response) Respond(w http.ResponseWriter, r *http.Request) error {
 
 // respond is Respond, recording in started when the response starts.
 func (resp *Response) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
-	h := head{status: resp.Status, header: resp.Header, cookies: resp.Cookies, contentType: contentType(resp.MediaType)}
+	h := head{status: resp.Status, header: resp.Header, cookies: resp.Cookies, contentType: contentType(resp.MediaType),
+		cond: conditional("Response", resp.ETag, resp.ModTime, resp.HashETag, resp.Content)}
 	return h.writeBytes(w, r, resp.Content, started)
 }
 
@@ -78,8 +114,12 @@ type head struct {
 	// contentType is the Content-Type value, shared and never modified;
 	// nil leaves Content-Type alone.
 	contentType []string
-	// length is the Content-Length in header, if any, set by validate.
-	length []string
+	// found is what validate found in header (see headerFound).
+	found headerFound
+	// cond is a buffered response's validators and body: with them, or
+	// with an Etag or Last-Modified in header, write evaluates the
+	// request's preconditions (see conditional_body.go).
+	cond bodyConditional
 }
 
 // maxKeptHeaders is how many headers write keeps from validation for
@@ -139,7 +179,7 @@ func (h *head) check(keep []headerEntry) (status, kept int, err error) {
 		}
 	}
 	if len(h.header) > 0 {
-		if kept, h.length, err = checkHeader(h.header, keep); err != nil {
+		if kept, h.found, err = checkHeader(h.header, keep); err != nil {
 			return 0, 0, err
 		}
 	}
@@ -155,13 +195,13 @@ func (h *head) check(keep []headerEntry) (status, kept int, err error) {
 // length, the body's, for a response with a body: respond would replace
 // it, and a client trusting it would misread the body.
 func (h *head) checkLength(status, length int) error {
-	if len(h.length) == 0 || status == http.StatusNoContent || status == http.StatusNotModified {
+	if len(h.found.length) == 0 || status == http.StatusNoContent || status == http.StatusNotModified {
 		return nil
 	}
-	if len(h.length) == 1 && h.length[0] == strconv.Itoa(length) {
+	if len(h.found.length) == 1 && h.found.length[0] == strconv.Itoa(length) {
 		return nil
 	}
-	return &headerError{"Content-Length", fmt.Sprintf("%q is not the body's length, %d", strings.Join(h.length, ", "), length)}
+	return &headerError{"Content-Length", fmt.Sprintf("%q is not the body's length, %d", strings.Join(h.found.length, ", "), length)}
 }
 
 // write validates the head (and a Content-Length in its header against
@@ -185,6 +225,11 @@ func (h *head) write(w http.ResponseWriter, r *http.Request, length int, started
 	status, kept, err := h.check(keep)
 	if err != nil {
 		return false, err
+	}
+	if status >= 200 && status < 300 && h.cond.apply(&h.found) {
+		if status, err = h.cond.evaluate(w.Header(), r, status, &h.found); err != nil {
+			return false, err
+		}
 	}
 	if length >= 0 {
 		if err := h.checkLength(status, length); err != nil {
