@@ -303,3 +303,49 @@ func ExampleJSONResponse_hashETag() {
 	// 304 Not Modified
 	// Cache-Control: no-cache
 }
+
+// One handler, JSON for API clients and HTML for browsers: the Accept
+// header picks the representation, and Vary tells caches so.
+func ExampleNegotiated() {
+	type summary struct {
+		Orders  int `json:"orders"`
+		Revenue int `json:"revenue"`
+	}
+	page := template.Must(template.New("").Parse(`<p>{{.Orders}} orders, {{.Revenue}} EUR</p>`))
+	h := respond.HandlerFunc(func(r *http.Request) (respond.Responder, error) {
+		s := summary{Orders: 12, Revenue: 3400}
+		return respond.Negotiated{Offers: []respond.Offer{
+			{MediaType: "application/json", Response: respond.JSONResponse{Content: s}},
+			{MediaType: "text/html", Response: respond.TemplateResponse{Template: page, Data: s}},
+		}}, nil
+	})
+	for _, accept := range []string{"application/json", "text/html,application/xhtml+xml,*/*;q=0.8", "text/csv"} {
+		req := httptest.NewRequest("GET", "/reports/summary", nil)
+		req.Header.Set("Accept", accept)
+		show(h, req, "Content-Type", "Vary")
+	}
+	// Output:
+	// 200 OK
+	// Content-Type: application/json
+	// Vary: Accept
+	// {"orders":12,"revenue":3400}
+	// 200 OK
+	// Content-Type: text/html; charset=utf-8
+	// Vary: Accept
+	// <p>12 orders, 3400 EUR</p>
+	// 406 Not Acceptable
+	// Content-Type: application/json
+	// Vary: Accept
+	// {"detail":"Not Acceptable; available: application/json, text/html"}
+}
+
+// Negotiate picks an offer for a handler that builds the response
+// itself.
+func ExampleNegotiate() {
+	req := httptest.NewRequest("GET", "/export", nil)
+	req.Header.Set("Accept", "text/csv;q=0.9, application/json;q=0.5")
+	offers := []string{"application/json", "text/csv"}
+	fmt.Println(offers[respond.Negotiate(req, offers...)])
+	// Output:
+	// text/csv
+}

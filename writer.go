@@ -16,11 +16,15 @@ type trackingWriter struct {
 	http.ResponseWriter
 	started bool
 	status  int // the status sent when the response started; 0 if hijacked
+	// vary, if not empty, is added to the Vary header when the response
+	// starts, after the response has set (and may have replaced) its
+	// headers: see Negotiated.
+	vary string
 }
 
 func getTrackingWriter(w http.ResponseWriter) *trackingWriter {
 	t := trackingPool.Get().(*trackingWriter)
-	t.ResponseWriter, t.started, t.status = w, false, 0
+	t.ResponseWriter, t.started, t.status, t.vary = w, false, 0, ""
 	return t
 }
 
@@ -35,6 +39,9 @@ func putTrackingWriter(t *trackingWriter) {
 func (t *trackingWriter) start(status int) {
 	if !t.started {
 		t.started, t.status = true, status
+		if t.vary != "" {
+			addVary(t.ResponseWriter.Header(), t.vary)
+		}
 	}
 }
 

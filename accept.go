@@ -1,0 +1,267 @@
+package respond
+
+import (
+	"net/http"
+	"strings"
+)
+
+// maxOffers is how many offers Negotiate ranks without allocating: more
+// than a resource usually has representations.
+const maxOffers = 8
+
+// Negotiate returns the index of the media type in offers that the
+// request's Accept header prefers (RFC 9110, section 12.5.1), or -1 if
+// none is acceptable. Each offer gets the quality of the most specific
+// media range that matches it (text/html;level=1 over text/html over
+// text/* over */*; a range's parameters must all be the offer's); q=0
+// excludes it; the highest quality wins, and the order of offers breaks
+// ties. A request without Accept accepts anything: the first offer.
+// Malformed elements of Accept are skipped. Offers are media types such
+// as "application/json", parameters allowed.
+func Negotiate(r *http.Request, offers ...string) int {
+	accept := r.Header["Accept"]
+	if len(accept) == 0 || len(offers) == 0 {
+		if len(offers) == 0 {
+			return -1
+		}
+		return 0
+	}
+	var (
+		specBuf [maxOffers]int8
+		qBuf    [maxOffers]int16
+		parsed  [maxOffers]mediaType
+	)
+	spec, q, types := specBuf[:0], qBuf[:0], parsed[:0]
+	for _, o := range offers {
+		spec, q = append(spec, -1), append(q, 0)
+		types = append(types, parseMediaType(o))
+	}
+	for _, line := range accept {
+		for i := 0; i < len(line); {
+			var rng mediaType
+			var quality int16
+			if quality, i = scanMediaRange(line, i, &rng); quality < 0 {
+				continue
+			}
+			for j := range types {
+				if s := rng.matches(&types[j]); s > spec[j] {
+					spec[j], q[j] = s, quality
+				}
+			}
+		}
+	}
+	best := -1
+	for i := range types {
+		if spec[i] >= 0 && q[i] > 0 && (best < 0 || q[i] > q[best]) {
+			best = i
+		}
+	}
+	return best
+}
+
+// mediaType is a media type or range split into its parts; params is
+// what follows the first ';', unparsed.
+type mediaType struct {
+	typ, subtype, params string
+}
+
+// parseMediaType splits an offer such as "text/html; charset=utf-8".
+func parseMediaType(s string) (m mediaType) {
+	if i := strings.IndexByte(s, ';'); i >= 0 {
+		s, m.params = s[:i], s[i+1:]
+	}
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		m.typ, m.subtype = s[:i], s[i+1:]
+	} else {
+		m.typ = s
+	}
+	return m
+}
+
+// scanMediaRange scans the element of an Accept value that starts at
+// s[i:], such as "text/html;level=1;q=0.8", into rng (with the
+// parameters before q), and returns its quality in thousandths, -1 for
+// an empty or malformed element, and the index after it.
+func scanMediaRange(s string, i int, rng *mediaType) (quality int16, next int) {
+	i = skipOWS(s, i)
+	start := i
+	i = skipToken(s, i)
+	if i == start || i >= len(s) || s[i] != '/' {
+		return -1, skipElement(s, i)
+	}
+	rng.typ = s[start:i]
+	i++
+	start = i
+	i = skipToken(s, i)
+	if i == start || rng.typ == "*" && s[start:i] != "*" {
+		return -1, skipElement(s, i)
+	}
+	rng.subtype = s[start:i]
+	quality = 1000
+	paramsStart, paramsEnd := i, i
+	for {
+		i = skipOWS(s, i)
+		if i >= len(s) || s[i] == ',' {
+			break
+		}
+		if s[i] != ';' {
+			return -1, skipElement(s, i)
+		}
+		i = skipOWS(s, i+1)
+		nameStart := i
+		i = skipToken(s, i)
+		name := s[nameStart:i]
+		i = skipOWS(s, i)
+		if i >= len(s) || s[i] != '=' || name == "" {
+			return -1, skipElement(s, i)
+		}
+		i = skipOWS(s, i+1)
+		valueStart := i
+		if i < len(s) && s[i] == '"' {
+			i = skipQuoted(s, i)
+		} else {
+			i = skipToken(s, i)
+		}
+		if len(name) == 1 && (name[0] == 'q' || name[0] == 'Q') {
+			var ok bool
+			if quality, ok = parseQuality(s[valueStart:i]); !ok {
+				return -1, skipElement(s, i)
+			}
+			// What follows q is accept-ext, which is ignored.
+			rng.params = s[paramsStart:paramsEnd]
+			return quality, skipElement(s, i)
+		}
+		paramsEnd = i
+	}
+	rng.params = s[paramsStart:paramsEnd]
+	return quality, i
+}
+
+// skipOWS returns the index of the first byte at or after i that is not
+// a space or tab.
+func skipOWS(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// skipToken returns the index after the token that starts at i.
+func skipToken(s string, i int) int {
+	for i < len(s) && tokenByte[s[i]] {
+		i++
+	}
+	return i
+}
+
+// skipQuoted returns the index after the quoted-string at s[i], '"'.
+func skipQuoted(s string, i int) int {
+	for i++; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}
+
+// skipElement returns the index after the ',' that ends the element at
+// or after i, skipping quoted strings, or len(s).
+func skipElement(s string, i int) int {
+	for i < len(s) {
+		switch s[i] {
+		case ',':
+			return i + 1
+		case '"':
+			i = skipQuoted(s, i)
+		default:
+			i++
+		}
+	}
+	return i
+}
+
+// parseQuality parses a qvalue: "0" to "1" with up to three decimals.
+func parseQuality(s string) (int16, bool) {
+	if s == "" || len(s) > 5 || s[0] != '0' && s[0] != '1' {
+		return 0, false
+	}
+	q := int16(s[0]-'0') * 1000
+	if len(s) > 1 {
+		if s[1] != '.' {
+			return 0, false
+		}
+		scale := int16(100)
+		for _, c := range []byte(s[2:]) {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			q += int16(c-'0') * scale
+			scale /= 10
+		}
+	}
+	return q, q <= 1000
+}
+
+// matches returns how specifically the range rng matches offer: -1 for
+// no match, 0 for */*, 1 for type/*, 2 for type/subtype, and 2 plus the
+// number of parameters when the range has parameters, all of them the
+// offer's.
+func (rng *mediaType) matches(offer *mediaType) int8 {
+	switch {
+	case rng.typ == "*":
+		return 0
+	case !equalFold(rng.typ, offer.typ):
+		return -1
+	case rng.subtype == "*":
+		return 1
+	case !equalFold(rng.subtype, offer.subtype):
+		return -1
+	}
+	if rng.params == "" {
+		return 2
+	}
+	return rng.matchParams(offer)
+}
+
+// matchParams is matches for a range with parameters.
+func (rng *mediaType) matchParams(offer *mediaType) int8 {
+	spec := int8(2)
+	for p := rng.params; p != ""; {
+		var param string
+		param, p, _ = strings.Cut(p, ";")
+		param = strings.TrimSpace(param)
+		if param == "" {
+			continue
+		}
+		if !hasParam(offer.params, param) {
+			return -1
+		}
+		spec++
+	}
+	return spec
+}
+
+// equalFold is strings.EqualFold with a fast path for the usual case:
+// equal, or of different lengths.
+func equalFold(a, b string) bool {
+	return a == b || len(a) == len(b) && strings.EqualFold(a, b)
+}
+
+// hasParam reports whether params (";"-separated name=value pairs) has
+// param, names and values compared case-insensitively.
+func hasParam(params, param string) bool {
+	name, value, _ := strings.Cut(param, "=")
+	name, value = strings.TrimSpace(name), strings.Trim(strings.TrimSpace(value), `"`)
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
+		n, v, _ := strings.Cut(p, "=")
+		if strings.EqualFold(strings.TrimSpace(n), name) && strings.EqualFold(strings.Trim(strings.TrimSpace(v), `"`), value) {
+			return true
+		}
+	}
+	return false
+}
