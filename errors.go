@@ -1,10 +1,14 @@
 package respond
 
 import (
+	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
+	"slices"
 )
 
 // HTTPError is an error that is also a response, like FastAPI's
@@ -20,6 +24,18 @@ type HTTPError struct {
 	Detail any
 	// Header holds extra headers, such as WWW-Authenticate. Nil means none.
 	Header http.Header
+
+	// Type, Title, Instance and Extensions are the other members of an
+	// RFC 9457 problem details object, which [ProblemError] sends and
+	// [DetailError] does not. Type is a URI reference that identifies
+	// the problem type; empty means "about:blank". Title summarizes the
+	// type; empty means the status text. Instance identifies this
+	// occurrence; empty means none.
+	Type, Title, Instance string
+	// Extensions are more members of the problem details object, such as
+	// "balance" or "errors"; one named as a standard member (type,
+	// title, status, detail, instance) is ignored. Nil means none.
+	Extensions map[string]any
 }
 
 // Error returns the status and the detail, for logs.
@@ -93,13 +109,52 @@ func DetailError(r *http.Request, err error) Responder {
 func ProblemError(r *http.Request, err error) Responder {
 	he := AsHTTPError(err)
 	status := he.status()
-	p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: he.Detail}
-	return JSONResponse{Content: p, Status: status, Header: he.Header, MediaType: "application/problem+json"}
+	p := problem{Type: cmp.Or(he.Type, "about:blank"), Title: cmp.Or(he.Title, http.StatusText(status)), Status: status,
+		Detail: he.Detail, Instance: he.Instance}
+	var content any = p
+	if len(he.Extensions) > 0 {
+		content = problemWithExtensions{p, he.Extensions}
+	}
+	return JSONResponse{Content: content, Status: status, Header: he.Header, MediaType: "application/problem+json"}
 }
 
 type problem struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail any    `json:"detail,omitempty"`
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   any    `json:"detail,omitempty"`
+	Instance string `json:"instance,omitempty"`
+}
+
+// problemWithExtensions is a problem whose extension members follow the
+// standard ones, in the order of their names.
+type problemWithExtensions struct {
+	problem
+	extensions map[string]any
+}
+
+// MarshalJSON writes the standard members, then the extensions whose
+// names are not standard.
+func (p problemWithExtensions) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(p.problem)
+	if err != nil {
+		return nil, err
+	}
+	b = b[:len(b)-1] // the closing brace
+	for _, name := range slices.Sorted(maps.Keys(p.extensions)) {
+		switch name {
+		case "type", "title", "status", "detail", "instance":
+			continue
+		}
+		k, err := json.Marshal(name)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(p.extensions[name])
+		if err != nil {
+			return nil, fmt.Errorf("problem extension %q: %w", name, err)
+		}
+		b = append(append(append(append(b, ','), k...), ':'), v...)
+	}
+	return append(b, '}'), nil
 }

@@ -152,6 +152,19 @@ func TestProblemError(t *testing.T) {
 			`{"type":"about:blank","title":"Not Found","status":404,"detail":"File not found"}`},
 		{"internal error hides its text", errors.New("secret"),
 			`{"type":"about:blank","title":"Internal Server Error","status":500}`},
+		{"RFC 9457's example: type, title, instance, extensions in name order",
+			HTTPError{Status: 403, Type: "https://example.com/probs/out-of-credit", Title: "You do not have enough credit.",
+				Detail: "Your current balance is 30, but that costs 50.", Instance: "/account/12345/msgs/abc",
+				Extensions: map[string]any{"balance": 30, "accounts": []string{"/account/12345", "/account/67890"}}},
+			`{"type":"https://example.com/probs/out-of-credit","title":"You do not have enough credit.","status":403,` +
+				`"detail":"Your current balance is 30, but that costs 50.","instance":"/account/12345/msgs/abc",` +
+				`"accounts":["/account/12345","/account/67890"],"balance":30}`},
+		{"an extension named as a standard member is ignored",
+			HTTPError{Status: 400, Extensions: map[string]any{"status": 200, "title": "x", "errors": []string{"name"}}},
+			`{"type":"about:blank","title":"Bad Request","status":400,"errors":["name"]}`},
+		{"wrapped, with an extension that is escaped like every body",
+			fmt.Errorf("checkout: %w", HTTPError{Status: 409, Extensions: map[string]any{"<tag>": "a&b"}}),
+			`{"type":"about:blank","title":"Conflict","status":409,"\u003ctag\u003e":"a\u0026b"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
