@@ -221,3 +221,24 @@ func ExampleNDJSONStream() {
 	// {"id":1,"name":"Widget"}
 	// {"id":2,"name":"Gadget"}
 }
+
+// A large result as one JSON array, sent as it is read: the client gets
+// one JSON document, and a failure half-way leaves it broken, never a
+// shorter array that parses.
+func ExampleJSONArrayStream() {
+	type item struct {
+		ID   int    `json:"id"`
+		Name string `json:"name"`
+	}
+	items := func(yield func(item, error) bool) {
+		_ = yield(item{1, "Widget"}, nil) && yield(item{2, "Gadget"}, nil)
+	}
+	h := respond.HandlerFunc(func(r *http.Request) (respond.Responder, error) {
+		return respond.JSONArrayStream(items), nil
+	})
+	show(h, httptest.NewRequest("GET", "/items", nil), "Content-Type")
+	// Output:
+	// 200 OK
+	// Content-Type: application/json
+	// [{"id":1,"name":"Widget"},{"id":2,"name":"Gadget"}]
+}

@@ -56,9 +56,21 @@ type JSONResponse struct {
 }
 
 // Validator is implemented by content that can check itself before it is
-// sent. [JSONResponse] calls Validate and fails with its error.
+// sent. [JSONResponse] calls Validate and fails with its error, and so
+// do [NDJSONStream], [JSONArrayStream] and an [Event]'s JSON for each
+// value, as FastAPI validates each item of a response model.
 type Validator interface {
 	Validate() error
+}
+
+// validate calls v's Validate method, if it has one, and wraps its error.
+func validate(v any) error {
+	if v, ok := v.(Validator); ok {
+		if err := v.Validate(); err != nil {
+			return fmt.Errorf("respond: validate %T: %w", v, err)
+		}
+	}
+	return nil
 }
 
 var jsonContentType = []string{"application/json"}
@@ -86,10 +98,8 @@ func (j *JSONResponse) respond(w http.ResponseWriter, r *http.Request, started *
 
 // encode validates Content and encodes it into buf without a trailing newline.
 func (j *JSONResponse) encode(buf *buffer) error {
-	if v, ok := j.Content.(Validator); ok {
-		if err := v.Validate(); err != nil {
-			return fmt.Errorf("respond: validate %T: %w", j.Content, err)
-		}
+	if err := validate(j.Content); err != nil {
+		return err
 	}
 	var err error
 	if j.Encoder != nil {

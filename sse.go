@@ -238,6 +238,9 @@ func appendEvent(b []byte, ev *Event) ([]byte, error) {
 		if ev.Data != "" {
 			return b, fmt.Errorf("%w: both Data and JSON are set", ErrInvalidEvent)
 		}
+		if err := validate(ev.JSON); err != nil {
+			return b, err
+		}
 		scratch := getBuffer()
 		defer putBuffer(scratch)
 		scratch.enc.SetEscapeHTML(true)

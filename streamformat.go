@@ -84,8 +84,14 @@ func csvStream(filename string, rows iter.Seq2[[]string, error], crlf bool) Stre
 // values as one line of JSON (newline-delimited JSON, each value
 // followed by "\n"), flushed as it is produced, with Content-Type
 // "application/x-ndjson". Values are encoded by [encoding/json] with <,
-// > and & escaped, as [JSONResponse] does; a value that cannot be
+// > and & escaped, as [JSONResponse] does, and each that implements
+// [Validator] is validated first; a value that fails or cannot be
 // encoded writes nothing and ends the body with its error.
+//
+// application/x-ndjson is the default because it is the type that
+// ndjson.org names and that Elasticsearch's bulk API requires; JSON
+// Lines' application/jsonl, which FastAPI streams, is newer, and
+// neither is registered. Set MediaType on the result to choose.
 //
 // values yields the values, or an error that ends the body: before the
 // first value it is a normal error response, after it the response is
@@ -102,11 +108,64 @@ func NDJSONStream[T any](values iter.Seq2[T, error]) StreamingResponse {
 				if err != nil {
 					return err
 				}
+				if err := validate(v); err != nil {
+					return err
+				}
 				if err := enc.Encode(v); err != nil {
 					return fmt.Errorf("respond: encode JSON: %w", err) // a write error is reported as such
 				}
 			}
 			return nil
+		},
+	}
+}
+
+// JSONArrayStream returns a [StreamingResponse] that writes values as
+// one JSON array, "[" v1 "," v2 … "]", each value flushed as it is
+// produced, with Content-Type application/json: a huge result for a
+// client that wants one JSON document. Values are encoded and validated
+// as by [NDJSONStream].
+//
+// The array opens with the first value, so an error (or a done
+// context) before it is a normal error response; an error after it
+// aborts the response, so a client never sees a truncated array as a
+// whole one: without its "]" it is not valid JSON, and the chunked body
+// has no terminating chunk. No value at all sends "[]".
+//
+// The result's fields can be changed before it is returned; set its
+// FlushInterval to coalesce many small values into fewer writes.
+func JSONArrayStream[T any](values iter.Seq2[T, error]) StreamingResponse {
+	return StreamingResponse{
+		MediaType: "application/json",
+		Func: func(_ context.Context, w io.Writer) error {
+			buf := getBuffer()
+			defer putBuffer(buf)
+			buf.enc.SetEscapeHTML(true)
+			sep := byte('[')
+			for v, err := range values {
+				if err != nil {
+					return err
+				}
+				if err := validate(v); err != nil {
+					return err
+				}
+				buf.Reset()
+				buf.WriteByte(sep)
+				if err := buf.enc.Encode(v); err != nil {
+					return fmt.Errorf("respond: encode JSON: %w", err)
+				}
+				buf.Truncate(buf.Len() - 1) // Encode's newline
+				if _, err := w.Write(buf.Bytes()); err != nil {
+					return err
+				}
+				sep = ','
+			}
+			if sep == '[' {
+				_, err := io.WriteString(w, "[]")
+				return err
+			}
+			_, err := io.WriteString(w, "]")
+			return err
 		},
 	}
 }

@@ -2,7 +2,9 @@ package respond
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"errors"
+	"io"
 	"iter"
 	"math"
 	"net/http"
@@ -218,4 +220,96 @@ func FuzzCSVStream(f *testing.F) {
 			t.Errorf("records mismatch (-sent +read):\n%s\nbody: %q", diff, got.Body)
 		}
 	})
+}
+
+// checkedRow is a value that validates itself.
+type checkedRow struct {
+	ID int `json:"id"`
+}
+
+func (c checkedRow) Validate() error {
+	if c.ID <= 0 {
+		return errors.New("id must be positive")
+	}
+	return nil
+}
+
+func TestJSONArrayStream(t *testing.T) {
+	array := http.Header{"Content-Type": {"application/json"}, "X-Accel-Buffering": {"no"}}
+	tests := []struct {
+		name string
+		resp StreamingResponse
+		want result
+	}{
+		{"values", JSONArrayStream(records[any](nil, 1, "<two>", nil, []int{3})),
+			result{Status: 200, Header: array, Body: `[1,"\u003ctwo\u003e",null,[3]]`}},
+		{"no values", JSONArrayStream(records[int](nil)), result{Status: 200, Header: array, Body: "[]"}},
+		{"error before the first value is a clean error", JSONArrayStream(records[int](HTTPError{Status: 404})),
+			jsonResult(404, `{"detail":"Not Found"}`)},
+		{"a value that cannot be encoded, first, is a clean 500", JSONArrayStream(records(nil, math.NaN())),
+			jsonResult(500, `{"detail":"Internal Server Error"}`)},
+		{"a value that fails Validate, first, is a clean 500", JSONArrayStream(records(nil, checkedRow{0})),
+			jsonResult(500, `{"detail":"Internal Server Error"}`)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := quiet.Handler(func(*http.Request) (Responder, error) { return tt.resp, nil })
+			got := record(t, h, httptest.NewRequest(http.MethodGet, "/items", nil))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+			if got.Status == 200 && !json.Valid([]byte(got.Body)) {
+				t.Errorf("body %q is not valid JSON", got.Body)
+			}
+		})
+	}
+}
+
+// TestJSONArrayStreamCutShort checks over a real connection that an
+// array whose producer fails after its first values, or whose item fails
+// Validate, reaches the client as a broken body, never a whole array.
+func TestJSONArrayStreamCutShort(t *testing.T) {
+	checkGoroutines(t)
+	for _, tc := range []struct {
+		name string
+		resp StreamingResponse
+		sent string
+	}{
+		{"producer error", JSONArrayStream(records(errors.New("db gone"), checkedRow{1}, checkedRow{2})), `[{"id":1},{"id":2}`},
+		{"item fails Validate", JSONArrayStream(records(nil, checkedRow{1}, checkedRow{-1}, checkedRow{3})), `[{"id":1}`},
+		{"NDJSON item fails Validate", NDJSONStream(records(nil, checkedRow{1}, checkedRow{-1})), `{"id":1}` + "\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, client := newServer(t, quiet.Handler(func(*http.Request) (Responder, error) { return tc.resp, nil }))
+			res, err := client.Get(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			body, err := io.ReadAll(res.Body)
+			if !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Errorf("read: %v, want io.ErrUnexpectedEOF", err)
+			}
+			if string(body) != tc.sent {
+				t.Errorf("body %q, want %q", body, tc.sent)
+			}
+		})
+	}
+}
+
+// TestEventJSONValidated checks that an Event's JSON is validated like
+// every value respond encodes: a first event that fails is a clean 500.
+func TestEventJSONValidated(t *testing.T) {
+	resp := EventSourceResponse{PingInterval: -1, Seq: func(yield func(Event) bool) {
+		yield(Event{JSON: checkedRow{-1}})
+	}}
+	got := record(t, quiet.Handler(func(*http.Request) (Responder, error) { return resp, nil }), httptest.NewRequest("GET", "/events", nil))
+	if diff := cmp.Diff(jsonResult(500, `{"detail":"Internal Server Error"}`), got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	var ev []byte
+	_, err := appendEvent(ev, &Event{JSON: checkedRow{-1}})
+	if err == nil || !strings.Contains(err.Error(), "id must be positive") {
+		t.Errorf("appendEvent: %v, want the Validate error", err)
+	}
 }
