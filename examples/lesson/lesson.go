@@ -30,6 +30,7 @@ func App(exports respond.FileResponse) *http.ServeMux {
 		{"/login-required", "RedirectResponse, 302 to /auth/login"},
 		{"/items/42", "headers added to a JSON response (try /items/abc for the 422)"},
 		{"/reports/summary.json", "the hands-on JSON summary"},
+		{"/reports/summary", "the summary as JSON or HTML by the Accept header, with an ETag for 304s"},
 		{"/reports/export.csv", "the hands-on CSV export"},
 	})
 	return mux

@@ -289,3 +289,67 @@ func TestLessonStreams(t *testing.T) {
 		}
 	}
 }
+
+// TestLessonNegotiatedSummary checks /reports/summary: JSON by default
+// and for an API client, HTML for a browser, 406 for what is not
+// offered, each representation with its own tag, and a 304 for a client
+// that revalidates with it.
+func TestLessonNegotiatedSummary(t *testing.T) {
+	srv := httptest.NewServer(lesson.App(lesson.SampleExports()))
+	defer srv.Close()
+	do := func(accept, ifNoneMatch string) (*http.Response, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+"/reports/summary", nil)
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		if ifNoneMatch != "" {
+			req.Header.Set("If-None-Match", ifNoneMatch)
+		}
+		res, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, string(body)
+	}
+	type answer struct {
+		Status      int
+		ContentType string
+		Vary        string
+		Body        string
+	}
+	answerOf := func(res *http.Response, body string) answer {
+		return answer{res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Vary"), body}
+	}
+	jsonBody := `{"records":3,"total_revenue":39438}`
+	htmlBody := "<!doctype html>\n<title>Summary</title>\n<h1>Summary</h1>\n<p>3 records, 39438 total revenue</p>\n"
+
+	jsonRes, body := do("", "")
+	if diff := cmp.Diff(answer{200, "application/json", "Accept", jsonBody}, answerOf(jsonRes, body)); diff != "" {
+		t.Errorf("no Accept (-want +got):\n%s", diff)
+	}
+	htmlRes, body := do("text/html,application/xhtml+xml,*/*;q=0.8", "")
+	if diff := cmp.Diff(answer{200, "text/html; charset=utf-8", "Accept", htmlBody}, answerOf(htmlRes, body)); diff != "" {
+		t.Errorf("browser (-want +got):\n%s", diff)
+	}
+	res, body := do("text/csv", "")
+	if diff := cmp.Diff(answer{406, "application/json", "Accept", `{"detail":"Not Acceptable; available: application/json, text/html"}`}, answerOf(res, body)); diff != "" {
+		t.Errorf("text/csv (-want +got):\n%s", diff)
+	}
+	jsonTag, htmlTag := jsonRes.Header.Get("Etag"), htmlRes.Header.Get("Etag")
+	if jsonTag == "" || htmlTag == "" || jsonTag == htmlTag {
+		t.Fatalf("tags %q (JSON) and %q (HTML): want two different ones", jsonTag, htmlTag)
+	}
+	res, body = do("application/json", jsonTag)
+	if diff := cmp.Diff(answer{304, "", "Accept", ""}, answerOf(res, body)); diff != "" {
+		t.Errorf("revalidated JSON (-want +got):\n%s", diff)
+	}
+	if res, _ := do("text/html", jsonTag); res.StatusCode != 200 {
+		t.Errorf("HTML revalidated with the JSON tag: %d, want 200", res.StatusCode)
+	}
+}
