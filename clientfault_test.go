@@ -728,7 +728,7 @@ func readAndLeave(t *testing.T, client *http.Client, url string, header http.Hea
 func jsonEncode(v any) ([]byte, error) {
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if err := (&JSONResponse{Content: v}).encode(buf); err != nil {
+	if err := (&JSONResponse{Content: v}).encode(context.Background(), buf); err != nil {
 		return nil, err
 	}
 	return bytes.Clone(buf.Bytes()), nil

@@ -31,8 +31,9 @@
 //
 // JSON is compact, HTML-safe unless [JSONResponse].DisableHTMLEscape is
 // set, and rejects NaN and infinities. Content that implements
-// [Validator] is validated first. [JSONResponse].Encoder plugs in another
-// encoder without a package-level setting.
+// [Validator] is validated first. An [Encoder] replaces encoding/json
+// for everything an Adapter sends ([Adapter].Encoder) or for one
+// response, never through a package-level setting.
 //
 // [WithHeader] adds headers to any Responder; [WithBackground] runs a
 // task after the response has been sent, as Starlette's background tasks
@@ -73,7 +74,19 @@
 // [ErrInvalidHeader] before anything is written.
 //
 // Inside an existing http.HandlerFunc, [Serve] writes a Responder in one
-// line.
+// line. [HTMLErrors] answers browsers with an HTML error page and API
+// clients with JSON.
+//
+// # Conditional requests and negotiation
+//
+// Every buffered response has validators (ETag, ModTime, and HashETag,
+// a tag derived from the body) and answers If-None-Match and
+// If-Modified-Since with 304, and a failed If-Match or
+// If-Unmodified-Since with 412, as [FileResponse] does (see "Conditional
+// requests" on [Response]). [Version] checks them before the handler
+// does the work, and can require a precondition of writes (428).
+// [Negotiated] sends the representation that the Accept header prefers
+// ([Negotiate] picks it), with Vary: Accept, or 406.
 //
 // # Files
 //
@@ -99,8 +112,8 @@
 // go out with the first chunk, so a producer that fails before it is a
 // normal error response; an error after it aborts the connection. HEAD
 // does not run the producer. [CSVStream] (or [CSVStreamCRLF], with the
-// line ends of Python's csv module) and [NDJSONStream] stream rows and
-// JSON values.
+// line ends of Python's csv module), [NDJSONStream] and [JSONArrayStream]
+// stream rows and JSON values.
 //
 // [EventSourceResponse] sends server-sent events in the WHATWG format,
 // with keep-alive pings and the request's Last-Event-ID; an [Event]

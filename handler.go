@@ -65,6 +65,13 @@ type Adapter struct {
 	// a deadline is the server's decision, and many of them say a
 	// client is stalled or the timeouts are too short.
 	Logger *slog.Logger
+	// Encoder, if set, encodes every JSON value that this Adapter's
+	// handlers and error responses send: JSONResponse (unless it has an
+	// Encoder of its own), DetailError and ProblemError, NDJSONStream,
+	// JSONArrayStream and Event.JSON (see [Encoder]). It travels in the
+	// request's context, which costs two allocations per request, only
+	// when set. Nil means encoding/json.
+	Encoder Encoder
 }
 
 // Handler returns an http.Handler that calls f and writes its response,
@@ -114,6 +121,12 @@ func (a Adapter) serve(w http.ResponseWriter, r *http.Request, f HandlerFunc, re
 			a.fail(w, r, started, fmt.Errorf("respond: panic: %v\n%s", p, debug.Stack()))
 		}
 	}()
+	if a.Encoder != nil {
+		if !encodersSet.Load() {
+			encodersSet.Store(true)
+		}
+		r = r.WithContext(context.WithValue(r.Context(), encoderKey{}, a.Encoder))
+	}
 	var err error
 	if f != nil {
 		resp, err = f(r)

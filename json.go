@@ -2,9 +2,11 @@ package respond
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -48,11 +50,10 @@ type JSONResponse struct {
 	// default) escapes them as \u003c, \u003e and \u0026, so that JSON
 	// embedded in HTML cannot close a script element.
 	DisableHTMLEscape bool
-	// Encoder, if set, replaces encoding/json: it writes v as JSON to w,
-	// for example encoding/json/v2's MarshalWrite or a faster library.
-	// A trailing newline it writes is removed. DisableHTMLEscape does not
-	// apply to it. Nil means encoding/json.
-	Encoder func(w io.Writer, v any) error
+	// Encoder, if set, replaces encoding/json for this response (see
+	// [Encoder]). DisableHTMLEscape does not apply to it. Nil means the
+	// Adapter's Encoder, else encoding/json.
+	Encoder Encoder
 }
 
 // Validator is implemented by content that can check itself before it is
@@ -84,7 +85,7 @@ func (j JSONResponse) Respond(w http.ResponseWriter, r *http.Request) error {
 func (j *JSONResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if err := j.encode(buf); err != nil {
+	if err := j.encode(r.Context(), buf); err != nil {
 		return err
 	}
 	contentType := jsonContentType
@@ -96,17 +97,53 @@ func (j *JSONResponse) respond(w http.ResponseWriter, r *http.Request, started *
 	return h.writeBytes(w, r, buf.Bytes(), started)
 }
 
-// encode validates Content and encodes it into buf without a trailing newline.
-func (j *JSONResponse) encode(buf *buffer) error {
-	if err := validate(j.Content); err != nil {
+// encode validates Content and encodes it into buf without a trailing
+// newline, with Encoder, else the encoder of ctx (the Adapter's).
+func (j *JSONResponse) encode(ctx context.Context, buf *buffer) error {
+	enc := j.Encoder
+	if enc == nil {
+		enc = encoderOf(ctx)
+	}
+	return encodeJSON(buf, j.Content, enc, !j.DisableHTMLEscape)
+}
+
+// An Encoder writes v as JSON to w: encoding/json/v2's MarshalWrite, say,
+// or a faster library. A trailing newline it writes is removed (NDJSON
+// adds its own). Set one for everything an Adapter sends with
+// [Adapter].Encoder, or for one response with [JSONResponse].Encoder.
+type Encoder func(w io.Writer, v any) error
+
+// encoderKey is the context key of the Adapter's Encoder.
+type encoderKey struct{}
+
+// encodersSet is set once an Adapter with an Encoder has served a
+// request: until then no request's context can carry one, and looking
+// for it (a walk up the context chain for every JSON response) is
+// skipped. It is a flag, not a setting: the Encoder is the Adapter's.
+var encodersSet atomic.Bool
+
+// encoderOf returns the Encoder that ctx carries, or nil.
+func encoderOf(ctx context.Context) Encoder {
+	if !encodersSet.Load() {
+		return nil
+	}
+	enc, _ := ctx.Value(encoderKey{}).(Encoder)
+	return enc
+}
+
+// encodeJSON validates v and encodes it into buf, without a trailing
+// newline: with enc, or with encoding/json, escaping <, > and & when
+// escapeHTML is set, when enc is nil.
+func encodeJSON(buf *buffer, v any, enc Encoder, escapeHTML bool) error {
+	if err := validate(v); err != nil {
 		return err
 	}
 	var err error
-	if j.Encoder != nil {
-		err = j.Encoder(&buf.Buffer, j.Content)
+	if enc != nil {
+		err = enc(&buf.Buffer, v)
 	} else {
-		buf.enc.SetEscapeHTML(!j.DisableHTMLEscape)
-		err = buf.enc.Encode(j.Content)
+		buf.enc.SetEscapeHTML(escapeHTML)
+		err = buf.enc.Encode(v)
 	}
 	if err != nil {
 		return fmt.Errorf("respond: encode JSON: %w", err)

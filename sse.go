@@ -217,9 +217,10 @@ func (e EventSourceResponse) validate() error {
 	return oneSource(errNoEventSource, errManyEventSources, e.Seq != nil, e.Seq2 != nil, e.Func != nil)
 }
 
-// appendEvent appends ev to b in the event stream format. It appends
-// nothing if ev is invalid.
-func appendEvent(b []byte, ev *Event) ([]byte, error) {
+// appendEvent appends ev to b in the event stream format, its JSON
+// encoded with enc (nil means encoding/json). It appends nothing if ev
+// is invalid.
+func appendEvent(b []byte, ev *Event, enc Encoder) ([]byte, error) {
 	if ev.Data != "" && ev.JSON == nil && ev.Comment == "" && ev.Event == "" && ev.ID == "" && ev.Retry == 0 {
 		// The common event, data alone, which cannot be invalid.
 		return append(appendLines(b, "data", ev.Data), '\n'), nil
@@ -238,17 +239,12 @@ func appendEvent(b []byte, ev *Event) ([]byte, error) {
 		if ev.Data != "" {
 			return b, fmt.Errorf("%w: both Data and JSON are set", ErrInvalidEvent)
 		}
-		if err := validate(ev.JSON); err != nil {
-			return b, err
-		}
 		scratch := getBuffer()
 		defer putBuffer(scratch)
-		scratch.enc.SetEscapeHTML(true)
-		if err := scratch.enc.Encode(ev.JSON); err != nil {
-			return b, fmt.Errorf("respond: encode JSON event data: %w", err)
+		if err := encodeJSON(scratch, ev.JSON, enc, true); err != nil {
+			return b, fmt.Errorf("respond: event data: %w", err)
 		}
 		data = scratch.Bytes()
-		data = data[:len(data)-1] // Encode's newline
 	}
 	if ev.Comment != "" {
 		b = appendLines(b, "", ev.Comment)

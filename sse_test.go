@@ -95,7 +95,7 @@ func parseSSE(s string) sseStream {
 // encode returns ev in the event stream format.
 func encode(t testing.TB, ev Event) string {
 	t.Helper()
-	b, err := appendEvent(nil, &ev)
+	b, err := appendEvent(nil, &ev, nil)
 	if err != nil {
 		t.Fatalf("appendEvent(%+v): %v", ev, err)
 	}
@@ -158,7 +158,7 @@ func TestAppendEventInvalid(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := appendEvent([]byte("before"), &tt.ev)
+			b, err := appendEvent([]byte("before"), &tt.ev, nil)
 			if err == nil {
 				t.Fatalf("appendEvent(%+v) = %q, want an error", tt.ev, b)
 			}
@@ -635,7 +635,7 @@ func FuzzEvent(f *testing.F) {
 		if retryMS > math.MaxInt64/int64(time.Millisecond) || retryMS < math.MinInt64/int64(time.Millisecond) {
 			ev.Retry = time.Duration(retryMS) // would overflow: any duration will do
 		}
-		b, err := appendEvent(nil, &ev)
+		b, err := appendEvent(nil, &ev, nil)
 		invalid := strings.ContainsAny(event, "\r\n\x00") || strings.ContainsAny(id, "\r\n\x00") || ev.Retry < 0
 		if invalid != (err != nil) {
 			t.Fatalf("appendEvent(%+v) error = %v, want error: %v", ev, err, invalid)

@@ -3,7 +3,6 @@ package respond
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"iter"
@@ -102,17 +101,21 @@ func csvStream(filename string, rows iter.Seq2[[]string, error], crlf bool) Stre
 func NDJSONStream[T any](values iter.Seq2[T, error]) StreamingResponse {
 	return StreamingResponse{
 		MediaType: "application/x-ndjson",
-		Func: func(_ context.Context, w io.Writer) error {
-			enc := json.NewEncoder(w) // one Write per value, with its newline
+		Func: func(ctx context.Context, w io.Writer) error {
+			enc := encoderOf(ctx)
+			buf := getBuffer()
+			defer putBuffer(buf)
 			for v, err := range values {
 				if err != nil {
 					return err
 				}
-				if err := validate(v); err != nil {
+				buf.Reset()
+				if err := encodeJSON(buf, v, enc, true); err != nil {
 					return err
 				}
-				if err := enc.Encode(v); err != nil {
-					return fmt.Errorf("respond: encode JSON: %w", err) // a write error is reported as such
+				buf.WriteByte('\n')
+				if _, err := w.Write(buf.Bytes()); err != nil { // one Write per value, with its newline
+					return err
 				}
 			}
 			return nil
@@ -137,24 +140,20 @@ func NDJSONStream[T any](values iter.Seq2[T, error]) StreamingResponse {
 func JSONArrayStream[T any](values iter.Seq2[T, error]) StreamingResponse {
 	return StreamingResponse{
 		MediaType: "application/json",
-		Func: func(_ context.Context, w io.Writer) error {
+		Func: func(ctx context.Context, w io.Writer) error {
+			enc := encoderOf(ctx)
 			buf := getBuffer()
 			defer putBuffer(buf)
-			buf.enc.SetEscapeHTML(true)
 			sep := byte('[')
 			for v, err := range values {
 				if err != nil {
 					return err
 				}
-				if err := validate(v); err != nil {
-					return err
-				}
 				buf.Reset()
 				buf.WriteByte(sep)
-				if err := buf.enc.Encode(v); err != nil {
-					return fmt.Errorf("respond: encode JSON: %w", err)
+				if err := encodeJSON(buf, v, enc, true); err != nil {
+					return err
 				}
-				buf.Truncate(buf.Len() - 1) // Encode's newline
 				if _, err := w.Write(buf.Bytes()); err != nil {
 					return err
 				}

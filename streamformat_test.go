@@ -308,7 +308,7 @@ func TestEventJSONValidated(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	var ev []byte
-	_, err := appendEvent(ev, &Event{JSON: checkedRow{-1}})
+	_, err := appendEvent(ev, &Event{JSON: checkedRow{-1}}, nil)
 	if err == nil || !strings.Contains(err.Error(), "id must be positive") {
 		t.Errorf("appendEvent: %v, want the Validate error", err)
 	}

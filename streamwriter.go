@@ -537,7 +537,7 @@ func (sw *streamWriter) sendEvent(ev *Event) error {
 		// Encode outside the lock: a MarshalJSON method is user code.
 		out := getBuffer()
 		defer putBuffer(out)
-		b, err := appendEvent(out.AvailableBuffer(), ev)
+		b, err := appendEvent(out.AvailableBuffer(), ev, encoderOf(sw.ctx))
 		if err != nil {
 			return err
 		}
@@ -550,7 +550,7 @@ func (sw *streamWriter) sendEvent(ev *Event) error {
 	if sw.halted {
 		return errStreamEnded
 	}
-	b, err := appendEvent(sw.events[:0], ev)
+	b, err := appendEvent(sw.events[:0], ev, nil) // no JSON: see above
 	if err != nil {
 		return err
 	}
