@@ -59,6 +59,8 @@ func main() {
 		run.Started = time.Now()
 		goTest(filepath.Join(dir, "micro.txt"), "-run", "^$", "-bench", "^BenchmarkMicro$",
 			"-count", strconv.Itoa(*count), "-benchtime", *benchtime, ".")
+		goTest(filepath.Join(dir, "features.txt"), "-run", "^$", "-bench", "^BenchmarkFeatures$",
+			"-count", strconv.Itoa(*count), "-benchtime", *benchtime, ".")
 		if !*skipE2E {
 			goTest(filepath.Join(dir, "e2e.txt"), "-run", "^$", "-bench", "^BenchmarkE2E$",
 				"-count", strconv.Itoa(*e2eCount), "-benchtime", *e2eTime, "./e2e")

@@ -164,6 +164,13 @@ func buildReport(dir string, run runInfo) ([]byte, error) {
 
 	writeTargets(p, micro)
 	writeMicro(p, micro, run)
+	features, err := readTable(filepath.Join(dir, "features.txt"))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if features != nil {
+		writeFeatures(p, features)
+	}
 	if e2e != nil {
 		writeE2E(p, e2e, run)
 	}
@@ -578,4 +585,49 @@ func writeRerun(p printer) {
 	p("cd bench && go test -run '^$' -bench 'E2E/data' ./e2e                 # one endpoint\n")
 	p("cd bench && go test -race ./...                      # the interop and sanity tests\n")
 	p("```\n\n")
+}
+
+// writeFeatures reports what conditional requests and negotiation cost,
+// with the targets of the conditional issue, each marked met or not.
+func writeFeatures(p printer, t *table) {
+	p("## Conditional requests and negotiation\n\n")
+	p("BenchmarkFeatures: medians, one request per iteration as in the micro benchmarks. The floor is\n")
+	p("net/http doing the same job by hand (the same tag, the same 304).\n\n")
+	p("| case | floor | respond | respond B/op | respond allocs/op |\n|---|---:|---:|---:|---:|\n")
+	for _, row := range t.rows {
+		floor, okF := t.median(row, "floor", "ns/op")
+		resp, okR := t.median(row, "respond", "ns/op")
+		b, _ := t.median(row, "respond", "B/op")
+		a, _ := t.median(row, "respond", "allocs/op")
+		floorCell := "–"
+		if okF {
+			floorCell = formatNs(floor)
+		}
+		if okR {
+			p("| %s | %s | %s | %s | %.0f |\n", row, floorCell, formatNs(resp), formatBytes(b), a)
+		}
+	}
+	base, okBase := t.median("json_medium", "respond", "ns/op")
+	hashed, okHash := t.median("json_medium_hash_etag", "respond", "ns/op")
+	fresh, okFresh := t.median("json_medium_304_version", "respond", "ns/op")
+	neg, okNeg := t.median("negotiate_browser", "respond", "ns/op")
+	negAllocs, _ := t.median("negotiate_browser", "respond", "allocs/op")
+	met := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "**missed**"
+	}
+	p("\n| target | measured | |\n|---|---:|---|\n")
+	if okBase && okHash {
+		p("| a derived tag adds at most 10%% to json_medium | %.2f× | %s |\n", hashed/base, met(hashed/base <= 1.10))
+	}
+	if okBase && okFresh {
+		p("| a 304 from Version.Check costs at most 5%% of the 200 | %.3f× | %s |\n", fresh/base, met(fresh/base <= 0.05))
+	}
+	if okNeg {
+		p("| a browser's Accept against 3 offers: at most 150 ns, 0 allocations | %s, %.0f allocs | %s |\n",
+			formatNs(neg), negAllocs, met(neg <= 150 && negAllocs == 0))
+	}
+	p("\n")
 }
