@@ -20,21 +20,23 @@ const maxOffers = 8
 // as "application/json", parameters allowed.
 func Negotiate(r *http.Request, offers ...string) int {
 	accept := r.Header["Accept"]
-	if len(accept) == 0 || len(offers) == 0 {
-		if len(offers) == 0 {
-			return -1
-		}
+	if len(offers) == 0 {
+		return -1
+	}
+	if len(accept) == 0 {
 		return 0
 	}
-	var (
-		specBuf [maxOffers]int8
-		qBuf    [maxOffers]int16
-		parsed  [maxOffers]mediaType
-	)
-	spec, q, types := specBuf[:0], qBuf[:0], parsed[:0]
-	for _, o := range offers {
-		spec, q = append(spec, -1), append(q, 0)
-		types = append(types, parseMediaType(o))
+	// spec[j] and q[j] are the specificity and quality of the range
+	// that matches offer j most specifically so far; spec -1: none.
+	var specBuf [maxOffers]int8
+	var qBuf [maxOffers]int16
+	spec, q := specBuf[:], qBuf[:]
+	if len(offers) > maxOffers {
+		spec, q = make([]int8, len(offers)), make([]int16, len(offers))
+	}
+	spec, q = spec[:len(offers)], q[:len(offers)]
+	for j := range spec {
+		spec[j] = -1
 	}
 	for _, line := range accept {
 		for i := 0; i < len(line); {
@@ -43,17 +45,17 @@ func Negotiate(r *http.Request, offers ...string) int {
 			if quality, i = scanMediaRange(line, i, &rng); quality < 0 {
 				continue
 			}
-			for j := range types {
-				if s := rng.matches(&types[j]); s > spec[j] {
+			for j, offer := range offers {
+				if s := rng.matches(offer); s > spec[j] {
 					spec[j], q[j] = s, quality
 				}
 			}
 		}
 	}
 	best := -1
-	for i := range types {
-		if spec[i] >= 0 && q[i] > 0 && (best < 0 || q[i] > q[best]) {
-			best = i
+	for j := range spec {
+		if spec[j] >= 0 && q[j] > 0 && (best < 0 || q[j] > q[best]) {
+			best = j
 		}
 	}
 	return best
@@ -63,19 +65,6 @@ func Negotiate(r *http.Request, offers ...string) int {
 // what follows the first ';', unparsed.
 type mediaType struct {
 	typ, subtype, params string
-}
-
-// parseMediaType splits an offer such as "text/html; charset=utf-8".
-func parseMediaType(s string) (m mediaType) {
-	if i := strings.IndexByte(s, ';'); i >= 0 {
-		s, m.params = s[:i], s[i+1:]
-	}
-	if i := strings.IndexByte(s, '/'); i >= 0 {
-		m.typ, m.subtype = s[:i], s[i+1:]
-	} else {
-		m.typ = s
-	}
-	return m
 }
 
 // scanMediaRange scans the element of an Accept value that starts at
@@ -205,29 +194,35 @@ func parseQuality(s string) (int16, bool) {
 	return q, q <= 1000
 }
 
-// matches returns how specifically the range rng matches offer: -1 for
-// no match, 0 for */*, 1 for type/*, 2 for type/subtype, and 2 plus the
-// number of parameters when the range has parameters, all of them the
-// offer's.
-func (rng *mediaType) matches(offer *mediaType) int8 {
-	switch {
-	case rng.typ == "*":
+// matches returns how specifically the range rng matches offer, a
+// media type such as "text/html; charset=utf-8": -1 for no match, 0 for
+// */*, 1 for type/*, 2 for type/subtype, and 2 plus the number of
+// parameters when the range has parameters, all of them the offer's.
+func (rng *mediaType) matches(offer string) int8 {
+	if rng.typ == "*" {
 		return 0
-	case !equalFold(rng.typ, offer.typ):
+	}
+	n := len(rng.typ)
+	if len(offer) <= n || offer[n] != '/' || !equalFold(offer[:n], rng.typ) {
 		return -1
-	case rng.subtype == "*":
+	}
+	if rng.subtype == "*" {
 		return 1
-	case !equalFold(rng.subtype, offer.subtype):
+	}
+	rest := offer[n+1:]
+	m := len(rng.subtype)
+	if len(rest) < m || !equalFold(rest[:m], rng.subtype) || len(rest) > m && rest[m] != ';' && rest[m] != ' ' && rest[m] != '\t' {
 		return -1
 	}
 	if rng.params == "" {
 		return 2
 	}
-	return rng.matchParams(offer)
+	return rng.matchParams(rest[m:])
 }
 
-// matchParams is matches for a range with parameters.
-func (rng *mediaType) matchParams(offer *mediaType) int8 {
+// matchParams is matches for a range with parameters, given the
+// offer's parameters.
+func (rng *mediaType) matchParams(offerParams string) int8 {
 	spec := int8(2)
 	for p := rng.params; p != ""; {
 		var param string
@@ -236,7 +231,7 @@ func (rng *mediaType) matchParams(offer *mediaType) int8 {
 		if param == "" {
 			continue
 		}
-		if !hasParam(offer.params, param) {
+		if !hasParam(offerParams, param) {
 			return -1
 		}
 		spec++

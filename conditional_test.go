@@ -266,3 +266,14 @@ func TestConditionalHeaderValidators(t *testing.T) {
 		})
 	}
 }
+
+// TestConditionalFailureLeavesNoValidators checks that a response that
+// fails after its validators are known, on a wrong Content-Length, leaves
+// no ETag or Last-Modified behind for the error response.
+func TestConditionalFailureLeavesNoValidators(t *testing.T) {
+	resp := PlainTextResponse{Content: "x", ETag: "v1", ModTime: fileModTime, Header: http.Header{"Content-Length": {"5"}}}
+	got := record(t, quiet.Handler(func(*http.Request) (Responder, error) { return resp, nil }), httptest.NewRequest("GET", "/", nil))
+	if diff := cmp.Diff(errorResult(500, "Internal Server Error"), got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

@@ -226,13 +226,14 @@ func (h *head) write(w http.ResponseWriter, r *http.Request, length int, started
 	if err != nil {
 		return false, err
 	}
-	if status >= 200 && status < 300 && h.cond.apply(&h.found) {
-		if status, err = h.cond.evaluate(w.Header(), r, status, &h.found); err != nil {
+	if length >= 0 {
+		if err := h.checkLength(status, length); err != nil {
 			return false, err
 		}
 	}
-	if length >= 0 {
-		if err := h.checkLength(status, length); err != nil {
+	// Last, because it sets the validators on the ResponseWriter.
+	if status >= 200 && status < 300 && h.cond.apply(&h.found) {
+		if status, err = h.cond.evaluate(w.Header(), r, status, &h.found); err != nil {
 			return false, err
 		}
 	}
