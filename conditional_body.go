@@ -13,7 +13,7 @@ import (
 // request's preconditions with: its ETag, ModTime and HashETag fields
 // and the body, which the hashed tag is taken from.
 type bodyConditional struct {
-	typ      string // the response type, for errors; "" for a response without validators
+	typ      string // the response type, for errors
 	etag     string
 	modtime  time.Time
 	hashETag bool
@@ -28,7 +28,7 @@ func conditional(typ, etag string, modtime time.Time, hashETag bool, body []byte
 // apply reports whether there are validators to evaluate: the fields,
 // or an Etag or Last-Modified in the response's Header.
 func (c *bodyConditional) apply(found *headerFound) bool {
-	return c.typ != "" && (c.etag != "" || !c.modtime.IsZero() || c.hashETag || found.etag != nil || found.lastModified != nil)
+	return (c.etag != "" || !c.modtime.IsZero() || c.hashETag || found.etag != nil || found.lastModified != nil)
 }
 
 // stringBytes returns the bytes of s without copying them, for hashing

@@ -51,9 +51,9 @@ func (h HTMLResponse) Respond(w http.ResponseWriter, r *http.Request) error {
 
 // respond is Respond, recording in started when the response starts.
 func (h *HTMLResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
-	hd := head{status: h.Status, header: h.Header, cookies: h.Cookies, contentType: htmlContentType,
-		cond: conditional("HTMLResponse", h.ETag, h.ModTime, h.HashETag, stringBytes(h.Content))}
-	return hd.writeString(w, r, h.Content, started)
+	hd := head{status: h.Status, header: h.Header, cookies: h.Cookies, contentType: htmlContentType}
+	cond := conditional("HTMLResponse", h.ETag, h.ModTime, h.HashETag, stringBytes(h.Content))
+	return hd.writeString(w, r, h.Content, started, &cond)
 }
 
 // PlainTextResponse writes Content as plain text, with Content-Type
@@ -91,9 +91,9 @@ func (p PlainTextResponse) Respond(w http.ResponseWriter, r *http.Request) error
 
 // respond is Respond, recording in started when the response starts.
 func (p *PlainTextResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
-	h := head{status: p.Status, header: p.Header, cookies: p.Cookies, contentType: textContentType,
-		cond: conditional("PlainTextResponse", p.ETag, p.ModTime, p.HashETag, stringBytes(p.Content))}
-	return h.writeString(w, r, p.Content, started)
+	h := head{status: p.Status, header: p.Header, cookies: p.Cookies, contentType: textContentType}
+	cond := conditional("PlainTextResponse", p.ETag, p.ModTime, p.HashETag, stringBytes(p.Content))
+	return h.writeString(w, r, p.Content, started, &cond)
 }
 
 // TemplateResponse renders an html/template, as Starlette's
@@ -165,7 +165,7 @@ func (t *TemplateResponse) respond(w http.ResponseWriter, r *http.Request, start
 	if err != nil {
 		return fmt.Errorf("respond: execute template: %w", err)
 	}
-	h := head{status: t.Status, header: t.Header, cookies: t.Cookies, contentType: htmlContentType,
-		cond: conditional("TemplateResponse", t.ETag, t.ModTime, t.HashETag, buf.Bytes())}
-	return h.writeBytes(w, r, buf.Bytes(), started)
+	h := head{status: t.Status, header: t.Header, cookies: t.Cookies, contentType: htmlContentType}
+	cond := conditional("TemplateResponse", t.ETag, t.ModTime, t.HashETag, buf.Bytes())
+	return h.writeBytes(w, r, buf.Bytes(), started, &cond)
 }

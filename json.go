@@ -92,9 +92,9 @@ func (j *JSONResponse) respond(w http.ResponseWriter, r *http.Request, started *
 	if j.MediaType != "" {
 		contentType = []string{j.MediaType}
 	}
-	h := head{status: j.Status, header: j.Header, cookies: j.Cookies, contentType: contentType,
-		cond: conditional("JSONResponse", j.ETag, j.ModTime, j.HashETag, buf.Bytes())}
-	return h.writeBytes(w, r, buf.Bytes(), started)
+	h := head{status: j.Status, header: j.Header, cookies: j.Cookies, contentType: contentType}
+	cond := conditional("JSONResponse", j.ETag, j.ModTime, j.HashETag, buf.Bytes())
+	return h.writeBytes(w, r, buf.Bytes(), started, &cond)
 }
 
 // encode validates Content and encodes it into buf without a trailing

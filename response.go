@@ -90,9 +90,9 @@ func (resp Response) Respond(w http.ResponseWriter, r *http.Request) error {
 
 // respond is Respond, recording in started when the response starts.
 func (resp *Response) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
-	h := head{status: resp.Status, header: resp.Header, cookies: resp.Cookies, contentType: contentType(resp.MediaType),
-		cond: conditional("Response", resp.ETag, resp.ModTime, resp.HashETag, resp.Content)}
-	return h.writeBytes(w, r, resp.Content, started)
+	h := head{status: resp.Status, header: resp.Header, cookies: resp.Cookies, contentType: contentType(resp.MediaType)}
+	cond := conditional("Response", resp.ETag, resp.ModTime, resp.HashETag, resp.Content)
+	return h.writeBytes(w, r, resp.Content, started, &cond)
 }
 
 // withCharset adds "; charset=utf-8" to a text/* media type that has no
@@ -114,12 +114,8 @@ type head struct {
 	// contentType is the Content-Type value, shared and never modified;
 	// nil leaves Content-Type alone.
 	contentType []string
-	// found is what validate found in header (see headerFound).
-	found headerFound
-	// cond is a buffered response's validators and body: with them, or
-	// with an Etag or Last-Modified in header, write evaluates the
-	// request's preconditions (see conditional_body.go).
-	cond bodyConditional
+	// length is the Content-Length in header, if any, set by validate.
+	length []string
 }
 
 // maxKeptHeaders is how many headers write keeps from validation for
@@ -134,7 +130,7 @@ const maxKeptHeaders = 8
 // of the header or of Content-Type has a control character other than
 // tab (see [ErrInvalidHeader]). It writes nothing.
 func (h *head) validate() (int, error) {
-	status, _, err := h.check(nil)
+	status, _, _, err := h.check(nil)
 	return status, err
 }
 
@@ -159,7 +155,7 @@ func oneSource(none, many error, set ...bool) error {
 
 // check is validate, keeping the first len(keep) headers of h.header in
 // keep, with canonical keys, and returning how many it kept.
-func (h *head) check(keep []headerEntry) (status, kept int, err error) {
+func (h *head) check(keep []headerEntry) (status, kept int, found headerFound, err error) {
 	status = h.status
 	if status == 0 {
 		status = h.defaultStatus
@@ -168,40 +164,41 @@ func (h *head) check(keep []headerEntry) (status, kept int, err error) {
 		}
 	}
 	if status < 200 || status > 599 {
-		return 0, 0, fmt.Errorf("respond: invalid status code %d", status)
+		return 0, 0, found, fmt.Errorf("respond: invalid status code %d", status)
 	}
 	for _, c := range h.cookies {
 		if c == nil {
-			return 0, 0, fmt.Errorf("respond: nil cookie")
+			return 0, 0, found, fmt.Errorf("respond: nil cookie")
 		}
 		if err := c.Valid(); err != nil {
-			return 0, 0, fmt.Errorf("respond: cookie %q: %w", c.Name, err)
+			return 0, 0, found, fmt.Errorf("respond: cookie %q: %w", c.Name, err)
 		}
 	}
 	if len(h.header) > 0 {
-		if kept, h.found, err = checkHeader(h.header, keep); err != nil {
-			return 0, 0, err
+		if kept, found, err = checkHeader(h.header, keep); err != nil {
+			return 0, 0, found, err
 		}
+		h.length = found.length
 	}
 	if h.contentType != nil && !sharedType(h.contentType) {
 		if err := checkValues("Content-Type", h.contentType); err != nil {
-			return 0, 0, err
+			return 0, 0, found, err
 		}
 	}
-	return status, kept, nil
+	return status, kept, found, nil
 }
 
 // checkLength fails if the header has a Content-Length other than
 // length, the body's, for a response with a body: respond would replace
 // it, and a client trusting it would misread the body.
 func (h *head) checkLength(status, length int) error {
-	if len(h.found.length) == 0 || status == http.StatusNoContent || status == http.StatusNotModified {
+	if len(h.length) == 0 || status == http.StatusNoContent || status == http.StatusNotModified {
 		return nil
 	}
-	if len(h.found.length) == 1 && h.found.length[0] == strconv.Itoa(length) {
+	if len(h.length) == 1 && h.length[0] == strconv.Itoa(length) {
 		return nil
 	}
-	return &headerError{"Content-Length", fmt.Sprintf("%q is not the body's length, %d", strings.Join(h.found.length, ", "), length)}
+	return &headerError{"Content-Length", fmt.Sprintf("%q is not the body's length, %d", strings.Join(h.length, ", "), length)}
 }
 
 // write validates the head (and a Content-Length in its header against
@@ -217,12 +214,21 @@ func (h *head) checkLength(status, length int) error {
 // a panic in WriteHeader counts as started. It is a parameter rather
 // than a field so that it does not escape with the head's values.
 func (h *head) write(w http.ResponseWriter, r *http.Request, length int, started *bool) (body bool, err error) {
+	return h.writeConditional(w, r, length, started, nil)
+}
+
+// writeConditional is write for a buffered response, whose validators
+// and body are cond (nil for none): with them, or with an Etag or
+// Last-Modified in the header, it evaluates the request's preconditions
+// (see conditional_body.go). cond is a parameter, not a field, so that
+// it stays on the caller's stack and the head stays small.
+func (h *head) writeConditional(w http.ResponseWriter, r *http.Request, length int, started *bool, cond *bodyConditional) (body bool, err error) {
 	var keep []headerEntry
 	if len(h.header) > 0 {
 		var kept [maxKeptHeaders]headerEntry // declared here, so zeroed only for a response with a header
 		keep = kept[:]
 	}
-	status, kept, err := h.check(keep)
+	status, kept, found, err := h.check(keep)
 	if err != nil {
 		return false, err
 	}
@@ -232,8 +238,8 @@ func (h *head) write(w http.ResponseWriter, r *http.Request, length int, started
 		}
 	}
 	// Last, because it sets the validators on the ResponseWriter.
-	if status >= 200 && status < 300 && h.cond.apply(&h.found) {
-		if status, err = h.cond.evaluate(w.Header(), r, status, &h.found); err != nil {
+	if cond != nil && status >= 200 && status < 300 && cond.apply(&found) {
+		if status, err = cond.evaluate(w.Header(), r, status, &found); err != nil {
 			return false, err
 		}
 	}
@@ -308,8 +314,8 @@ func (h *head) setHeader(hdr http.Header, kept []headerEntry) {
 }
 
 // writeBytes writes the head with Content-Length set, then body.
-func (h *head) writeBytes(w http.ResponseWriter, r *http.Request, body []byte, started *bool) error {
-	send, err := h.write(w, r, len(body), started)
+func (h *head) writeBytes(w http.ResponseWriter, r *http.Request, body []byte, started *bool, cond *bodyConditional) error {
+	send, err := h.writeConditional(w, r, len(body), started, cond)
 	if err != nil || !send {
 		return err
 	}
@@ -320,8 +326,8 @@ func (h *head) writeBytes(w http.ResponseWriter, r *http.Request, body []byte, s
 }
 
 // writeString writes the head with Content-Length set, then body.
-func (h *head) writeString(w http.ResponseWriter, r *http.Request, body string, started *bool) error {
-	send, err := h.write(w, r, len(body), started)
+func (h *head) writeString(w http.ResponseWriter, r *http.Request, body string, started *bool, cond *bodyConditional) error {
+	send, err := h.writeConditional(w, r, len(body), started, cond)
 	if err != nil || !send {
 		return err
 	}
