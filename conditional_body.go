@@ -20,15 +20,21 @@ type bodyConditional struct {
 	body     []byte
 }
 
-// conditional returns the bodyConditional of a response of type typ.
-func conditional(typ, etag string, modtime time.Time, hashETag bool, body []byte) bodyConditional {
-	return bodyConditional{typ: typ, etag: etag, modtime: modtime, hashETag: hashETag, body: body}
+// conditional returns the bodyConditional of a response of type typ
+// with header, or nil when it has no validator fields and no header
+// that could hold one, so that such a response pays for nothing. It is
+// inlined, and the result stays on the caller's stack.
+func conditional(typ, etag string, modtime time.Time, hashETag bool, header http.Header, body []byte) *bodyConditional {
+	if etag == "" && !hashETag && len(header) == 0 && modtime.IsZero() {
+		return nil
+	}
+	return &bodyConditional{typ: typ, etag: etag, modtime: modtime, hashETag: hashETag, body: body}
 }
 
 // apply reports whether there are validators to evaluate: the fields,
 // or an Etag or Last-Modified in the response's Header.
 func (c *bodyConditional) apply(found *headerFound) bool {
-	return (c.etag != "" || !c.modtime.IsZero() || c.hashETag || found.etag != nil || found.lastModified != nil)
+	return c.etag != "" || !c.modtime.IsZero() || c.hashETag || found.etag != nil || found.lastModified != nil
 }
 
 // stringBytes returns the bytes of s without copying them, for hashing

@@ -109,44 +109,45 @@ func validKey(k string) bool {
 // checkHeader returns an ErrInvalidHeader for the first header in hdr
 // that cannot be sent: a key that is not a token, a value with a control
 // character, or two keys that differ only in case (such as "etag" and
-// "ETag"), of which the server would send one at random. found holds
-// the values of the headers that respond computes or checks, under any
-// spelling of their keys.
+// "ETag"), of which the server would send one at random. length is the
+// value of Content-Length, and found, when it is not nil, receives the
+// validators, under any spelling of their keys.
 //
 // It stores the first len(keep) headers, with canonical keys, in keep
 // and returns how many it stored: with them, head.setHeader need not
 // range over hdr a second time. It allocates nothing unless hdr has more
 // than 8 keys that are not canonical (the "x-request-id" of a FastAPI
 // user, say).
-func checkHeader(hdr http.Header, keep []headerEntry) (kept int, found headerFound, err error) {
+func checkHeader(hdr http.Header, keep []headerEntry, found *headerFound) (kept int, length []string, err error) {
 	var buf [8]respelling
 	respelled := buf[:0]
 	for k, vs := range hdr {
 		if !isCanonical(k) {
 			if !validKey(k) {
-				return 0, found, &headerError{k, "name is not a token"}
+				return 0, nil, &headerError{k, "name is not a token"}
 			}
 			c := canonicalKey(k)
 			if _, ok := hdr[c]; ok && c != k {
-				return 0, found, twiceError(c, k, c)
+				return 0, nil, twiceError(c, k, c)
 			}
 			for _, r := range respelled {
 				if r.canonical == c {
-					return 0, found, twiceError(c, k, r.key)
+					return 0, nil, twiceError(c, k, r.key)
 				}
 			}
 			respelled = append(respelled, respelling{c, k})
 			k = c
 		}
 		if err := checkValues(k, vs); err != nil {
-			return 0, found, err
+			return 0, nil, err
 		}
-		switch k {
-		case "Content-Length":
-			found.length = vs
-		case "Etag":
+		switch {
+		case k == "Content-Length":
+			length = vs
+		case found == nil:
+		case k == "Etag":
 			found.etag = vs
-		case "Last-Modified":
+		case k == "Last-Modified":
 			found.lastModified = vs
 		}
 		if kept < len(keep) {
@@ -154,14 +155,13 @@ func checkHeader(hdr http.Header, keep []headerEntry) (kept int, found headerFou
 			kept++
 		}
 	}
-	return kept, found, nil
+	return kept, length, nil
 }
 
-// headerFound is what checkHeader found in a Header: the values of
-// Content-Length, which must be the body's, and of Etag and
-// Last-Modified, which are a buffered response's validators.
+// headerFound is what checkHeader found in a Header for a buffered
+// response: the values of Etag and Last-Modified, its validators.
 type headerFound struct {
-	length, etag, lastModified []string
+	etag, lastModified []string
 }
 
 // headerEntry is a header with its canonical key.

@@ -159,7 +159,7 @@ func TestCheckHeaderNoAlloc(t *testing.T) {
 	h := http.Header{"X-Request-ID": {"abc-123"}, "cache-control": {"no-store"}, "Vary": {"Origin"}}
 	var keep [maxKeptHeaders]headerEntry
 	allocs := testing.AllocsPerRun(100, func() {
-		if _, _, err := checkHeader(h, keep[:]); err != nil {
+		if _, _, err := checkHeader(h, keep[:], nil); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -52,8 +52,8 @@ func (h HTMLResponse) Respond(w http.ResponseWriter, r *http.Request) error {
 // respond is Respond, recording in started when the response starts.
 func (h *HTMLResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	hd := head{status: h.Status, header: h.Header, cookies: h.Cookies, contentType: htmlContentType}
-	cond := conditional("HTMLResponse", h.ETag, h.ModTime, h.HashETag, stringBytes(h.Content))
-	return hd.writeString(w, r, h.Content, started, &cond)
+	cond := conditional("HTMLResponse", h.ETag, h.ModTime, h.HashETag, h.Header, stringBytes(h.Content))
+	return hd.writeString(w, r, h.Content, started, cond)
 }
 
 // PlainTextResponse writes Content as plain text, with Content-Type
@@ -92,8 +92,8 @@ func (p PlainTextResponse) Respond(w http.ResponseWriter, r *http.Request) error
 // respond is Respond, recording in started when the response starts.
 func (p *PlainTextResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	h := head{status: p.Status, header: p.Header, cookies: p.Cookies, contentType: textContentType}
-	cond := conditional("PlainTextResponse", p.ETag, p.ModTime, p.HashETag, stringBytes(p.Content))
-	return h.writeString(w, r, p.Content, started, &cond)
+	cond := conditional("PlainTextResponse", p.ETag, p.ModTime, p.HashETag, p.Header, stringBytes(p.Content))
+	return h.writeString(w, r, p.Content, started, cond)
 }
 
 // TemplateResponse renders an html/template, as Starlette's
@@ -166,6 +166,6 @@ func (t *TemplateResponse) respond(w http.ResponseWriter, r *http.Request, start
 		return fmt.Errorf("respond: execute template: %w", err)
 	}
 	h := head{status: t.Status, header: t.Header, cookies: t.Cookies, contentType: htmlContentType}
-	cond := conditional("TemplateResponse", t.ETag, t.ModTime, t.HashETag, buf.Bytes())
-	return h.writeBytes(w, r, buf.Bytes(), started, &cond)
+	cond := conditional("TemplateResponse", t.ETag, t.ModTime, t.HashETag, t.Header, buf.Bytes())
+	return h.writeBytes(w, r, buf.Bytes(), started, cond)
 }

@@ -93,8 +93,8 @@ func (j *JSONResponse) respond(w http.ResponseWriter, r *http.Request, started *
 		contentType = []string{j.MediaType}
 	}
 	h := head{status: j.Status, header: j.Header, cookies: j.Cookies, contentType: contentType}
-	cond := conditional("JSONResponse", j.ETag, j.ModTime, j.HashETag, buf.Bytes())
-	return h.writeBytes(w, r, buf.Bytes(), started, &cond)
+	cond := conditional("JSONResponse", j.ETag, j.ModTime, j.HashETag, j.Header, buf.Bytes())
+	return h.writeBytes(w, r, buf.Bytes(), started, cond)
 }
 
 // encode validates Content and encodes it into buf without a trailing

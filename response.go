@@ -91,8 +91,8 @@ func (resp Response) Respond(w http.ResponseWriter, r *http.Request) error {
 // respond is Respond, recording in started when the response starts.
 func (resp *Response) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
 	h := head{status: resp.Status, header: resp.Header, cookies: resp.Cookies, contentType: contentType(resp.MediaType)}
-	cond := conditional("Response", resp.ETag, resp.ModTime, resp.HashETag, resp.Content)
-	return h.writeBytes(w, r, resp.Content, started, &cond)
+	cond := conditional("Response", resp.ETag, resp.ModTime, resp.HashETag, resp.Header, resp.Content)
+	return h.writeBytes(w, r, resp.Content, started, cond)
 }
 
 // withCharset adds "; charset=utf-8" to a text/* media type that has no
@@ -130,7 +130,7 @@ const maxKeptHeaders = 8
 // of the header or of Content-Type has a control character other than
 // tab (see [ErrInvalidHeader]). It writes nothing.
 func (h *head) validate() (int, error) {
-	status, _, _, err := h.check(nil)
+	status, _, err := h.check(nil, nil)
 	return status, err
 }
 
@@ -155,7 +155,7 @@ func oneSource(none, many error, set ...bool) error {
 
 // check is validate, keeping the first len(keep) headers of h.header in
 // keep, with canonical keys, and returning how many it kept.
-func (h *head) check(keep []headerEntry) (status, kept int, found headerFound, err error) {
+func (h *head) check(keep []headerEntry, found *headerFound) (status, kept int, err error) {
 	status = h.status
 	if status == 0 {
 		status = h.defaultStatus
@@ -164,28 +164,29 @@ func (h *head) check(keep []headerEntry) (status, kept int, found headerFound, e
 		}
 	}
 	if status < 200 || status > 599 {
-		return 0, 0, found, fmt.Errorf("respond: invalid status code %d", status)
+		return 0, 0, fmt.Errorf("respond: invalid status code %d", status)
 	}
 	for _, c := range h.cookies {
 		if c == nil {
-			return 0, 0, found, fmt.Errorf("respond: nil cookie")
+			return 0, 0, fmt.Errorf("respond: nil cookie")
 		}
 		if err := c.Valid(); err != nil {
-			return 0, 0, found, fmt.Errorf("respond: cookie %q: %w", c.Name, err)
+			return 0, 0, fmt.Errorf("respond: cookie %q: %w", c.Name, err)
 		}
 	}
 	if len(h.header) > 0 {
-		if kept, found, err = checkHeader(h.header, keep); err != nil {
-			return 0, 0, found, err
+		var length []string
+		if kept, length, err = checkHeader(h.header, keep, found); err != nil {
+			return 0, 0, err
 		}
-		h.length = found.length
+		h.length = length
 	}
 	if h.contentType != nil && !sharedType(h.contentType) {
 		if err := checkValues("Content-Type", h.contentType); err != nil {
-			return 0, 0, found, err
+			return 0, 0, err
 		}
 	}
-	return status, kept, found, nil
+	return status, kept, nil
 }
 
 // checkLength fails if the header has a Content-Length other than
@@ -228,7 +229,14 @@ func (h *head) writeConditional(w http.ResponseWriter, r *http.Request, length i
 		var kept [maxKeptHeaders]headerEntry // declared here, so zeroed only for a response with a header
 		keep = kept[:]
 	}
-	status, kept, found, err := h.check(keep)
+	// found is filled only for a response with validators: it is
+	// large enough that zeroing and copying it costs the others.
+	var found headerFound
+	var foundp *headerFound
+	if cond != nil {
+		foundp = &found
+	}
+	status, kept, err := h.check(keep, foundp)
 	if err != nil {
 		return false, err
 	}

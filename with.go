@@ -26,7 +26,7 @@ type withHeader struct {
 }
 
 func (wh withHeader) Respond(w http.ResponseWriter, r *http.Request) error {
-	if _, _, err := checkHeader(wh.header, nil); err != nil {
+	if _, _, err := checkHeader(wh.header, nil, nil); err != nil {
 		return err
 	}
 	hdr := w.Header()
