@@ -70,15 +70,32 @@ func (v Version) Check(r *http.Request) Responder {
 	case preconditionFailed:
 		return failWith{HTTPError{Status: http.StatusPreconditionFailed}}
 	case notModified:
-		h := make(http.Header, 1)
 		if etag != "" {
-			h["Etag"] = []string{etag}
-		} else {
-			h["Last-Modified"] = []string{modtime.UTC().Format(http.TimeFormat)}
+			return notModifiedResponse{etag: etag}
 		}
-		return Response{Status: http.StatusNotModified, Header: h}
+		return notModifiedResponse{lastModified: modtime.UTC().Format(http.TimeFormat)}
 	}
 	return nil
+}
+
+// notModifiedResponse is the 304 of Version.Check: its validator, and
+// what every 304 keeps and drops (see head.write). It needs no header
+// map of its own, which a Response with a Header would (a fifth of the
+// cost of BenchmarkFeatures/json_medium_304_version).
+type notModifiedResponse struct {
+	etag, lastModified string
+}
+
+func (n notModifiedResponse) Respond(w http.ResponseWriter, r *http.Request) error {
+	hdr := w.Header()
+	if n.etag != "" {
+		hdr["Etag"] = []string{n.etag}
+	} else {
+		hdr["Last-Modified"] = []string{n.lastModified}
+	}
+	h := head{status: http.StatusNotModified}
+	_, err := h.write(w, r, -1, nil)
+	return err
 }
 
 // safeMethod reports whether method is safe (RFC 9110, section 9.2.1):
