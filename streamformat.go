@@ -102,23 +102,8 @@ func NDJSONStream[T any](values iter.Seq2[T, error]) StreamingResponse {
 	return StreamingResponse{
 		MediaType: "application/x-ndjson",
 		Func: func(ctx context.Context, w io.Writer) error {
-			enc := encoderOf(ctx)
-			buf := getBuffer()
-			defer putBuffer(buf)
-			for v, err := range values {
-				if err != nil {
-					return err
-				}
-				buf.Reset()
-				if err := encodeJSON(buf, v, enc, true); err != nil {
-					return err
-				}
-				buf.WriteByte('\n')
-				if _, err := w.Write(buf.Bytes()); err != nil { // one Write per value, with its newline
-					return err
-				}
-			}
-			return nil
+			_, err := writeJSONValues(ctx, w, values, 0, 0, '\n')
+			return err
 		},
 	}
 }
@@ -141,30 +126,52 @@ func JSONArrayStream[T any](values iter.Seq2[T, error]) StreamingResponse {
 	return StreamingResponse{
 		MediaType: "application/json",
 		Func: func(ctx context.Context, w io.Writer) error {
-			enc := encoderOf(ctx)
-			buf := getBuffer()
-			defer putBuffer(buf)
-			sep := byte('[')
-			for v, err := range values {
-				if err != nil {
-					return err
-				}
-				buf.Reset()
-				buf.WriteByte(sep)
-				if err := encodeJSON(buf, v, enc, true); err != nil {
-					return err
-				}
-				if _, err := w.Write(buf.Bytes()); err != nil {
-					return err
-				}
-				sep = ','
-			}
-			if sep == '[' {
-				_, err := io.WriteString(w, "[]")
+			n, err := writeJSONValues(ctx, w, values, '[', ',', 0)
+			switch {
+			case err != nil:
 				return err
+			case n == 0:
+				_, err = io.WriteString(w, "[]")
+			default:
+				_, err = io.WriteString(w, "]")
 			}
-			_, err := io.WriteString(w, "]")
 			return err
 		},
 	}
+}
+
+// writeJSONValues writes each value of values to w with one Write:
+// first (before the first value) or next (before the others), the value
+// encoded and validated with the encoder of ctx (see encodeJSON), then
+// after; a zero byte is none. It returns how many values it wrote, and
+// the producer's, the encoding's or the write's error.
+func writeJSONValues[T any](ctx context.Context, w io.Writer, values iter.Seq2[T, error], first, next, after byte) (int, error) {
+	enc := encoderOf(ctx)
+	buf := getBuffer()
+	defer putBuffer(buf)
+	n := 0
+	for v, err := range values {
+		if err != nil {
+			return n, err
+		}
+		buf.Reset()
+		sep := next
+		if n == 0 {
+			sep = first
+		}
+		if sep != 0 {
+			buf.WriteByte(sep)
+		}
+		if err := encodeJSON(buf, v, enc, true); err != nil {
+			return n, err
+		}
+		if after != 0 {
+			buf.WriteByte(after)
+		}
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
