@@ -349,3 +349,33 @@ func ExampleNegotiate() {
 	// Output:
 	// text/csv
 }
+
+// Errors that fit the client: a browser gets a small HTML page, an API
+// client the problem details it asked for.
+func ExampleHTMLErrors() {
+	site := respond.Adapter{ErrorResponse: respond.HTMLErrors(respond.ProblemError)}
+	h := site.Handler(func(*http.Request) (respond.Responder, error) {
+		return nil, respond.HTTPError{Status: http.StatusNotFound, Detail: "No such report"}
+	})
+	browser := httptest.NewRequest("GET", "/reports/2031", nil)
+	browser.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+	show(h, browser, "Content-Type", "Vary")
+	api := httptest.NewRequest("GET", "/reports/2031", nil)
+	api.Header.Set("Accept", "application/json")
+	show(h, api, "Content-Type", "Vary")
+	// Output:
+	// 404 Not Found
+	// Content-Type: text/html; charset=utf-8
+	// Vary: Accept
+	// <!doctype html>
+	// <html lang="en">
+	// <meta charset="utf-8">
+	// <title>404 Not Found</title>
+	// <h1>404 Not Found</h1>
+	// <p>No such report</p>
+	// </html>
+	// 404 Not Found
+	// Content-Type: application/problem+json
+	// Vary: Accept
+	// {"type":"about:blank","title":"Not Found","status":404,"detail":"No such report"}
+}
