@@ -55,14 +55,14 @@ var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
 </html>
 `))
 
-// varyAccept is a Responder that adds Accept to Vary before it writes:
-// the error response of a client that did not get the HTML page.
+// varyAccept is the error response of a client that did not get the
+// HTML page, written with Accept in Vary (see respondVarying).
 type varyAccept struct{ Responder }
 
 func (v varyAccept) Respond(w http.ResponseWriter, r *http.Request) error {
-	addVary(w.Header(), "Accept")
 	if v.Responder == nil {
+		addVary(w.Header(), "Accept") // for the adapter's last resort
 		return errNoErrorResponse
 	}
-	return v.Responder.Respond(w, r)
+	return respondVarying(w, r, v.Responder, "Accept")
 }

@@ -49,6 +49,10 @@ func TestHTMLErrors(t *testing.T) {
 		{"problem details for a client that asks for them", ProblemError, "application/problem+json", HTTPError{Status: 404},
 			result{Status: 404, Header: http.Header{"Content-Type": {"application/problem+json"}, "Content-Length": {"55"}, "Vary": {"Accept"}},
 				Body: `{"type":"about:blank","title":"Not Found","status":404}`}},
+		{"next's own Vary keeps Accept beside it", func(*http.Request, error) Responder {
+			return JSONResponse{Content: map[string]string{"detail": "x"}, Status: 404, Header: http.Header{"Vary": {"Origin"}}}
+		}, "application/json", noItem,
+			result{Status: 404, Header: http.Header{"Content-Type": {"application/json"}, "Content-Length": {"14"}, "Vary": {"Origin", "Accept"}}, Body: `{"detail":"x"}`}},
 		{"next returning nil: the fixed 500", func(*http.Request, error) Responder { return nil }, "application/json", noItem,
 			withVary(jsonResult(500, `{"detail":"Internal Server Error"}`))},
 	}

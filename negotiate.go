@@ -56,22 +56,26 @@ func (n Negotiated) Respond(w http.ResponseWriter, r *http.Request) error {
 		types = append(types, o.MediaType)
 	}
 	i := Negotiate(r, types...)
-	addVary(w.Header(), "Accept")
-	if i < 0 {
-		if !n.Fallback {
-			return HTTPError{
-				Status: http.StatusNotAcceptable,
-				Detail: "Not Acceptable; available: " + strings.Join(types, ", "),
-			}
+	if i < 0 && !n.Fallback {
+		addVary(w.Header(), "Accept") // for the error response
+		return HTTPError{
+			Status: http.StatusNotAcceptable,
+			Detail: "Not Acceptable; available: " + strings.Join(types, ", "),
 		}
-		i = 0
 	}
-	// The offer's own headers may replace Vary: the trackingWriter adds
-	// Accept again when the response starts.
+	return respondVarying(w, r, n.Offers[max(i, 0)].Response, "Accept")
+}
+
+// respondVarying writes resp with field in Vary: added before resp runs,
+// so that an error response carries it too, and again by the
+// trackingWriter when the response starts, after resp's own Header may
+// have replaced Vary.
+func respondVarying(w http.ResponseWriter, r *http.Request, resp Responder, field string) error {
+	addVary(w.Header(), field)
 	tw := getTrackingWriter(w)
 	defer putTrackingWriter(tw)
-	tw.vary = "Accept"
-	return n.Offers[i].Response.Respond(tw, r)
+	tw.vary = field
+	return resp.Respond(tw, r)
 }
 
 var (
