@@ -16,11 +16,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// failing is a Responder whose Respond returns err without writing.
-type failing struct{ err error }
-
-func (f failing) Respond(http.ResponseWriter, *http.Request) error { return f.err }
-
 // TestAdapterErrors checks that every kind of failure becomes the
 // documented response, that internal error text never reaches the
 // client, and which failures are logged.
@@ -67,7 +62,7 @@ func TestAdapterErrors(t *testing.T) {
 		},
 		{
 			name:    "Respond error before writing is a generic 500",
-			handler: func(*http.Request) (Responder, error) { return failing{secret}, nil },
+			handler: func(*http.Request) (Responder, error) { return failWith{secret}, nil },
 			want:    jsonResult(500, `{"detail":"Internal Server Error"}`),
 			logged:  true,
 		},
@@ -281,9 +276,9 @@ func TestWithHeader(t *testing.T) {
 			"Content-Type":   {"application/json"},
 			"Content-Length": {"24"},
 		}, Body: `{"id":7,"name":"Widget"}`}},
-		{"removed when the response fails", WithHeader(failing{HTTPError{Status: 404}}, extra), false,
+		{"removed when the response fails", WithHeader(failWith{HTTPError{Status: 404}}, extra), false,
 			jsonResult(404, `{"detail":"Not Found"}`)},
-		{"middleware's header put back when the response fails", WithHeader(failing{HTTPError{Status: 404}}, http.Header{"Cache-Control": {"max-age=60"}, "X-Frame-Options": {"DENY"}}), true,
+		{"middleware's header put back when the response fails", WithHeader(failWith{HTTPError{Status: 404}}, http.Header{"Cache-Control": {"max-age=60"}, "X-Frame-Options": {"DENY"}}), true,
 			result{Status: 404, Header: http.Header{
 				"Cache-Control":  {"no-store"},
 				"Content-Type":   {"application/json"},
@@ -348,7 +343,7 @@ func TestWithBackground(t *testing.T) {
 // not run its task.
 func TestWithBackgroundSkippedOnError(t *testing.T) {
 	ran := false
-	resp := WithBackground(failing{errors.New("x")}, func(context.Context) { ran = true })
+	resp := WithBackground(failWith{errors.New("x")}, func(context.Context) { ran = true })
 	if err := resp.Respond(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil)); err == nil || ran {
 		t.Errorf("err = %v, ran = %v; want an error and no task", err, ran)
 	}
