@@ -2,7 +2,6 @@ package respond
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"mime"
@@ -10,9 +9,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -267,28 +263,6 @@ const (
 	filePiece = 64 << 10
 )
 
-// errFileNotFound answers every failure to find the file.
-var errFileNotFound = HTTPError{Status: http.StatusNotFound, Detail: "File not found"}
-
-var (
-	errInvalidName = fmt.Errorf("invalid name: %w", fs.ErrInvalid)
-	errSymlink     = errors.New("is a symbolic link")
-	errNotRegular  = errors.New("not a regular file")
-)
-
-// notFoundError is a file that is not found, cannot be named, or is not a
-// regular file: it is an HTTPError 404 and it wraps its cause.
-type notFoundError struct {
-	name string
-	err  error
-}
-
-func (e *notFoundError) Error() string {
-	return fmt.Sprintf("respond: file %q not found: %v", e.name, e.err)
-}
-
-func (e *notFoundError) Unwrap() []error { return []error{e.err, errFileNotFound} }
-
 // Respond opens the file, evaluates conditional and range requests and
 // writes the response, as described on [FileResponse].
 func (f FileResponse) Respond(w http.ResponseWriter, r *http.Request) error {
@@ -317,133 +291,6 @@ func (f FileResponse) validate() error {
 		return errPathWithName
 	}
 	return nil
-}
-
-// open opens the file and checks that it is a regular file.
-func (f FileResponse) open() (fs.File, fs.FileInfo, error) {
-	var (
-		file fs.File
-		name string
-		root *os.Root // the Root that name is opened in, if any
-		err  error
-	)
-	if err := f.validate(); err != nil {
-		return nil, nil, err
-	}
-	switch {
-	case f.Path != "":
-		name = f.Path
-		var of *os.File
-		if of, err = os.OpenFile(f.Path, os.O_RDONLY|openFlags, 0); err == nil {
-			file = of
-		}
-	case f.Root != nil:
-		name = f.Name
-		if !validName(name) {
-			return nil, nil, &notFoundError{name, errInvalidName}
-		}
-		root = f.Root
-	default: // FS
-		name = f.Name
-		if !validName(name) {
-			return nil, nil, &notFoundError{name, errInvalidName}
-		}
-		var opened bool
-		if root, opened, err = fsRoot(f.FS); opened {
-			defer root.Close()
-		}
-		if err == nil && root == nil {
-			if err = checkLinks(f.FS, name); err == nil {
-				file, err = f.FS.Open(name)
-			}
-		}
-	}
-	if root != nil {
-		var of *os.File
-		if of, err = root.OpenFile(name, os.O_RDONLY|openFlags, 0); err == nil {
-			file = of
-		}
-	}
-	if err != nil {
-		return nil, nil, openError(name, err, root, f.Path == "")
-	}
-	info, err := file.Stat()
-	if err != nil {
-		file.Close()
-		if f.Path == "" && errors.Is(err, fs.ErrPermission) {
-			return nil, nil, &notFoundError{name, err} // as for Open: no oracle
-		}
-		return nil, nil, fmt.Errorf("respond: stat file %q: %w", name, err)
-	}
-	if !info.Mode().IsRegular() {
-		file.Close()
-		return nil, nil, &notFoundError{name, errNotRegular}
-	}
-	return file, info, nil
-}
-
-// validName reports whether a client-supplied name may be looked up: see
-// "Confinement" on [FileResponse].
-func validName(name string) bool {
-	if len(name) > maxNameLength || !fs.ValidPath(name) || name == "." ||
-		strings.ContainsAny(name, "\\\x00") ||
-		runtime.GOOS == "windows" && strings.ContainsRune(name, ':') {
-		return false
-	}
-	for elem := range strings.SplitSeq(name, "/") {
-		if len(elem) > maxElementLength {
-			return false
-		}
-	}
-	return true
-}
-
-// checkLinks fails if an element of name is a symbolic link in fsys, or
-// if the file is not a regular file. It does nothing for a file system
-// without links.
-func checkLinks(fsys fs.FS, name string) error {
-	lfs, ok := fsys.(fs.ReadLinkFS)
-	if !ok {
-		return nil
-	}
-	for i := 0; i <= len(name); i++ {
-		if i < len(name) && name[i] != '/' {
-			continue
-		}
-		info, err := lfs.Lstat(name[:i])
-		if err != nil {
-			return err
-		}
-		switch mode := info.Mode(); {
-		case mode&fs.ModeSymlink != 0:
-			return errSymlink
-		case i == len(name) && !mode.IsRegular():
-			return errNotRegular // before Open, which would block on a named pipe
-		}
-	}
-	return nil
-}
-
-// openError classifies err, the failure to open name in root (nil if
-// the source is not an os.Root), by what the error is. Not found (404)
-// is a missing file, an invalid name, a link out of root or refused by
-// checkLinks, a file that is not regular, a system error refusing the
-// name (refusedErrno), and, when the name is untrusted (Root and FS), a
-// permission error, so that a client cannot tell a forbidden file from
-// a missing one. Anything else is a failure of the server, such as too
-// many open files, an I/O error or an unknown error of an fs.FS: the
-// error itself, which maps to 500, or to 403 for a permission error on
-// a trusted Path.
-func openError(name string, err error, root *os.Root, untrusted bool) error {
-	switch {
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrInvalid),
-		errors.Is(err, errSymlink), errors.Is(err, errNotRegular),
-		refusedErrno(err),
-		untrusted && errors.Is(err, fs.ErrPermission),
-		root != nil && escapes(root, err):
-		return &notFoundError{name, err}
-	}
-	return fmt.Errorf("respond: open file %q: %w", name, err)
 }
 
 // serve writes the response for the open file. When it fails before
@@ -536,28 +383,6 @@ func (f *FileResponse) modTime(hf fileHeaderFields, info fs.FileInfo) time.Time 
 	return modtime
 }
 
-// requestedRanges returns the ranges of a GET or HEAD request's Range
-// header that are to be sent, none for a full response, or a 416 error
-// when none is satisfiable. A file that cannot seek, or is empty, is
-// always sent whole, and so is one whose If-Range does not match.
-func requestedRanges(r *http.Request, seekable bool, size int64, etag string, modtime time.Time) ([]byteRange, error) {
-	if !seekable || size == 0 || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
-		return nil, nil
-	}
-	rh := r.Header.Get("Range")
-	if rh == "" || !checkIfRange(r, etag, modtime) {
-		return nil, nil
-	}
-	ranges, satisfiable := parseRange(rh, size)
-	if !satisfiable {
-		return nil, HTTPError{
-			Status: http.StatusRequestedRangeNotSatisfiable,
-			Header: http.Header{"Content-Range": {"bytes */" + strconv.FormatInt(size, 10)}},
-		}
-	}
-	return ranges, nil
-}
-
 // contentType is the file's Content-Type: Header's, else MediaType or
 // the name's extension, else sniffed from its first bytes; an active
 // type that was not given explicitly, for a name from Root or FS, is
@@ -644,120 +469,4 @@ func (f FileResponse) mediaType() (contentType string, explicit bool) {
 		return "", false
 	}
 	return withCharset(mime.TypeByExtension(ext)), false
-}
-
-// fileCopier copies parts of an open file to the response, keeping
-// track of the file offset so that it seeks only when it must.
-type fileCopier struct {
-	file   fs.File
-	seeker io.Seeker // nil if the file cannot seek
-	pos    int64     // the file offset
-	// sniffed holds bytes read for sniffing from a file that cannot
-	// seek back; they are sent before the rest of the file.
-	sniffed []byte
-	// timeout is the write deadline per piece, or 0 for none (also once
-	// the ResponseWriter has shown it has no deadlines); controller sets
-	// it.
-	timeout    time.Duration
-	controller http.ResponseController // a value: one allocation less per response
-}
-
-// writeTimeout is the file's write deadline per piece, 0 for none: see
-// [FileResponse].WriteTimeout. [WithBackground] also gives the end of
-// the response a fresh one after its task, as for a stream.
-func (f FileResponse) writeTimeout() time.Duration {
-	switch {
-	case f.WriteTimeout == 0:
-		return DefaultWriteTimeout
-	case f.WriteTimeout < 0:
-		return 0
-	}
-	return f.WriteTimeout
-}
-
-// setTimeout makes copy set a write deadline of timeout on w before each
-// piece; a timeout of 0 means none.
-func (c *fileCopier) setTimeout(w http.ResponseWriter, timeout time.Duration) {
-	if timeout > 0 {
-		c.timeout, c.controller = timeout, *http.NewResponseController(w)
-	}
-}
-
-// deadline sets the write deadline for the next piece, if there is a
-// timeout. It turns itself off for a writer without deadlines.
-func (c *fileCopier) deadline() {
-	if c.timeout <= 0 {
-		return
-	}
-	if err := c.controller.SetWriteDeadline(time.Now().Add(c.timeout)); errors.Is(err, http.ErrNotSupported) {
-		c.timeout = 0
-	}
-}
-
-// sniff detects the Content-Type from the first 512 bytes.
-func (c *fileCopier) sniff() (string, error) {
-	buf := make([]byte, sniffLength)
-	n, err := io.ReadFull(c.file, buf)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return "", fmt.Errorf("respond: read file: %w", err)
-	}
-	buf = buf[:n]
-	c.pos = int64(n)
-	if c.seeker == nil {
-		c.sniffed = buf
-	}
-	return http.DetectContentType(buf), nil
-}
-
-// copy writes length bytes from offset start, in pieces of filePiece
-// bytes each after a write deadline when there is a timeout. It fails
-// if the file yields fewer bytes, so that a file truncated under a
-// response aborts it.
-func (c *fileCopier) copy(w io.Writer, start, length int64) error {
-	if c.sniffed != nil { // a file that cannot seek: start is 0
-		if int64(len(c.sniffed)) > length { // the file grew since Stat
-			c.sniffed = c.sniffed[:length]
-		}
-		c.deadline()
-		n, err := w.Write(c.sniffed)
-		if err != nil {
-			return fmt.Errorf("respond: write file: %w", err)
-		}
-		length -= int64(n)
-		c.sniffed = nil
-	} else if c.pos != start {
-		if _, err := c.seeker.Seek(start, io.SeekStart); err != nil {
-			return fmt.Errorf("respond: seek file: %w", err)
-		}
-		c.pos = start
-	}
-	if length == 0 {
-		return nil
-	}
-	buf := copyBufPool.Get().(*[copyBufSize]byte)
-	defer copyBufPool.Put(buf)
-	// io.CopyBuffer uses w's ReadFrom when it has one, which for a
-	// net/http server and an *os.File behind the LimitedReader is
-	// sendfile, one call per piece; buf serves writers without it, such
-	// as HTTP/2's. The deadline of the last piece also covers what
-	// net/http writes after Respond returns.
-	lr := io.LimitedReader{R: c.file}
-	for length > 0 {
-		c.deadline()
-		piece := length
-		if c.timeout > 0 {
-			piece = min(length, filePiece)
-		}
-		lr.N = piece
-		n, err := io.CopyBuffer(w, &lr, buf[:])
-		c.pos += n
-		length -= n
-		if err != nil {
-			return fmt.Errorf("respond: send file: %w", err)
-		}
-		if n < piece {
-			return fmt.Errorf("respond: send file: %w: file shrank by %d bytes while being sent", io.ErrUnexpectedEOF, length)
-		}
-	}
-	return nil
 }

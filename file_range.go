@@ -2,57 +2,14 @@ package respond
 
 import (
 	"cmp"
-	"crypto/rand"
-	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/textproto"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
-
-// serveMultipart writes a 206 multipart/byteranges response (RFC 9110,
-// section 14.6), computing its exact length first. The body is laid out
-// as mime/multipart writes it.
-func (f FileResponse) serveMultipart(w http.ResponseWriter, r *http.Request, h head, c *fileCopier, ranges []byteRange, size int64, contentType string, started *bool) error {
-	boundary := rand.Text()
-	partHeaders := make([]string, len(ranges))
-	length := int64(len("\r\n--" + boundary + "--\r\n"))
-	for i, ra := range ranges {
-		var b strings.Builder
-		if i > 0 {
-			b.WriteString("\r\n")
-		}
-		b.WriteString("--" + boundary + "\r\n")
-		b.WriteString("Content-Range: " + ra.contentRange(size) + "\r\n")
-		b.WriteString("Content-Type: " + contentType + "\r\n\r\n")
-		partHeaders[i] = b.String()
-		length += int64(len(partHeaders[i])) + ra.length
-	}
-	h.status = http.StatusPartialContent
-	h.contentType = []string{"multipart/byteranges; boundary=" + boundary}
-	if f.Header != nil {
-		h.header = withoutContentType(h.header)
-	}
-	send, err := h.write(w, r, contentLength(w.Header(), length), started)
-	if err != nil || !send {
-		return err
-	}
-	for i, ra := range ranges {
-		if _, err := io.WriteString(w, partHeaders[i]); err != nil {
-			return fmt.Errorf("respond: write file: %w", err)
-		}
-		if err := c.copy(w, ra.start, ra.length); err != nil {
-			return err
-		}
-	}
-	if _, err := io.WriteString(w, "\r\n--"+boundary+"--\r\n"); err != nil {
-		return fmt.Errorf("respond: write file: %w", err)
-	}
-	return nil
-}
 
 // contentLength returns n for head.write, or sets Content-Length itself
 // and returns -1 when n does not fit in an int (files over 2 GiB on
@@ -161,4 +118,26 @@ func parseDigits(s string) (int64, bool) {
 		n = n*10 + d
 	}
 	return n, true
+}
+
+// requestedRanges returns the ranges of a GET or HEAD request's Range
+// header that are to be sent, none for a full response, or a 416 error
+// when none is satisfiable. A file that cannot seek, or is empty, is
+// always sent whole, and so is one whose If-Range does not match.
+func requestedRanges(r *http.Request, seekable bool, size int64, etag string, modtime time.Time) ([]byteRange, error) {
+	if !seekable || size == 0 || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		return nil, nil
+	}
+	rh := r.Header.Get("Range")
+	if rh == "" || !checkIfRange(r, etag, modtime) {
+		return nil, nil
+	}
+	ranges, satisfiable := parseRange(rh, size)
+	if !satisfiable {
+		return nil, HTTPError{
+			Status: http.StatusRequestedRangeNotSatisfiable,
+			Header: http.Header{"Content-Range": {"bytes */" + strconv.FormatInt(size, 10)}},
+		}
+	}
+	return ranges, nil
 }
