@@ -86,15 +86,27 @@ func scanMediaRange(s string, i int, rng *mediaType) (quality int16, next int) {
 		return -1, skipElement(s, i)
 	}
 	rng.subtype = s[start:i]
-	quality = 1000
-	paramsStart, paramsEnd := i, i
+	var paramsEnd int
+	quality, paramsEnd, next = scanParams(s, i)
+	rng.params = s[i:paramsEnd]
+	return quality, next
+}
+
+// scanParams scans the parameters at s[i:] of an element of a weighted
+// list (Accept, Accept-Encoding), up to its end, and returns its quality
+// (the q parameter) in thousandths, 1000 without one, -1 when the
+// element is malformed; the index where the parameters before q end;
+// and the index after the element. What follows q (accept-ext) is
+// ignored.
+func scanParams(s string, i int) (quality int16, paramsEnd, next int) {
+	paramsEnd = i
 	for {
 		i = skipOWS(s, i)
 		if i >= len(s) || s[i] == ',' {
-			break
+			return 1000, paramsEnd, i
 		}
 		if s[i] != ';' {
-			return -1, skipElement(s, i)
+			return -1, paramsEnd, skipElement(s, i)
 		}
 		i = skipOWS(s, i+1)
 		nameStart := i
@@ -102,7 +114,7 @@ func scanMediaRange(s string, i int, rng *mediaType) (quality int16, next int) {
 		name := s[nameStart:i]
 		i = skipOWS(s, i)
 		if i >= len(s) || s[i] != '=' || name == "" {
-			return -1, skipElement(s, i)
+			return -1, paramsEnd, skipElement(s, i)
 		}
 		i = skipOWS(s, i+1)
 		valueStart := i
@@ -114,16 +126,12 @@ func scanMediaRange(s string, i int, rng *mediaType) (quality int16, next int) {
 		if len(name) == 1 && (name[0] == 'q' || name[0] == 'Q') {
 			var ok bool
 			if quality, ok = parseQuality(s[valueStart:i]); !ok {
-				return -1, skipElement(s, i)
+				return -1, paramsEnd, skipElement(s, i)
 			}
-			// What follows q is accept-ext, which is ignored.
-			rng.params = s[paramsStart:paramsEnd]
-			return quality, skipElement(s, i)
+			return quality, paramsEnd, skipElement(s, i)
 		}
 		paramsEnd = i
 	}
-	rng.params = s[paramsStart:paramsEnd]
-	return quality, i
 }
 
 // skipOWS returns the index of the first byte at or after i that is not

@@ -9,30 +9,40 @@ import (
 	"time"
 )
 
-// validators returns the ETag and Last-Modified values, or "" for each
-// that is unknown. The ETag is headerETag (Header's, already checked)
-// if set, else ETag if set, else derived from the modification time and
-// size; both are unknown when the time is.
-func (f FileResponse) validators(size int64, modtime time.Time, headerETag string) (etag, lastModified string, err error) {
-	if headerETag != "" {
+// validators returns the ETag and Last-Modified values of the
+// representation sent, or "" for each that is unknown. The ETag is
+// headerETag (Header's, already checked) if set, else ETag if set, else
+// with HashETag the content tag, else derived from the modification time
+// and size, which is unknown when the time is; a sibling's tag has its
+// coding appended (codingTag).
+func (f FileResponse) validators(rep *representation, modtime time.Time, headerETag string) (etag, lastModified string, err error) {
+	switch {
+	case headerETag != "":
 		etag = headerETag
-	} else if f.ETag != "" {
-		if etag, err = quoteETag(f.ETag); err != nil {
-			return "", "", err
-		}
+	case f.ETag != "":
+		etag, err = quoteETag(f.ETag)
+	case f.HashETag:
+		etag, err = contentTag(&rep.src, rep.name, rep.file, rep.info)
+	}
+	if err != nil {
+		return "", "", err
 	}
 	if modtime.IsZero() {
-		return etag, "", nil
+		return codingTag(etag, rep.coding), "", nil
 	}
 	if etag != "" {
-		return etag, modtime.UTC().Format(http.TimeFormat), nil
+		return codingTag(etag, rep.coding), modtime.UTC().Format(http.TimeFormat), nil
 	}
 	// Both values in one string, to allocate once.
-	var buf [80]byte
+	var buf [96]byte
 	b := append(buf[:0], '"')
 	b = strconv.AppendUint(b, uint64(modtime.UnixNano()), 16)
 	b = append(b, '-')
-	b = strconv.AppendUint(b, uint64(size), 16)
+	b = strconv.AppendUint(b, uint64(rep.info.Size()), 16)
+	if rep.coding != 0 {
+		b = append(b, '-')
+		b = append(b, codings[rep.coding-1].name...)
+	}
 	b = append(b, '"')
 	n := len(b)
 	b = modtime.UTC().AppendFormat(b, http.TimeFormat)

@@ -117,6 +117,51 @@ import (
 // goes unnoticed, so set ETag to a content hash or version if that
 // matters.
 //
+// # Content-hash tags
+//
+// With HashETag, the ETag is the length of the file and two CRC-32s of
+// its content (Castagnoli and IEEE, 64 bits), the tag a buffered
+// response with HashETag gets for the same bytes: "400-9c1e0d2a5b7f3e11".
+// It is computed on the first request for a version of the file, by
+// reading it once before the response starts, and cached, so later
+// requests read nothing more. A version is the file's size and
+// modification time and, on Unix, its device, inode and change time,
+// which any rewrite changes, even one that restores the old
+// modification time; the file of an embed.FS, which cannot change, is
+// hashed once per process. A file of another FS with no modification
+// time that is rewritten in place with the same size keeps its old tag.
+// The cache holds the tags of up to 8192 file versions, dropping
+// arbitrary ones beyond, and nothing for an FS whose value cannot be
+// compared (other than a map, such as fstest.MapFS), whose files are
+// hashed on every request. A file larger than 256 MiB, or one that is
+// neither an [io.ReaderAt] nor an [io.Seeker], gets the derived tag.
+//
+// # Precompressed siblings
+//
+// With Precompressed, the files name.br, name.zst and name.gz beside the
+// file (or Path) are its Brotli, Zstandard and gzip representations.
+// The one sent is, of the file and those that exist, the one the
+// request's Accept-Encoding gives the highest quality (RFC 9110, section
+// 12.5.3; "*" and x-gzip understood), the smallest on a tie, with
+// Content-Encoding: br, zstd or gzip. Identity, not listed, comes after
+// every listed coding; a request without Accept-Encoding, or that
+// accepts none of them, gets the file itself. Every response for a file
+// that has a sibling, whichever is sent and 304s included, carries Vary:
+// Accept-Encoding. Content-Type is the file's, by its name (or sniffed
+// from it), and Content-Disposition too; Content-Length, ranges, HEAD
+// and Last-Modified are those of the sibling sent; its ETag is the tag
+// it would have as a file (or ETag, Header's ETag), with its coding
+// appended inside the quotes ("...-br"), so that each representation
+// has its own strong tag. A sibling must be a regular file that the
+// source would serve under its own name.
+//
+// The siblings of a file are looked for on its first request, and
+// cached (up to 8192 files) so that a request opens only the
+// representation it sends. For sources that can change, siblings added
+// or removed are seen within 5 s, or at once when one that was found
+// is missing. A Header with Content-Encoding fails with
+// [ErrInvalidHeader].
+//
 // # Conditional and range requests
 //
 // Respond follows RFC 9110 sections 13 and 14, as [http.ServeContent]
@@ -201,6 +246,17 @@ type FileResponse struct {
 	// conditional requests and the derived ETag. Zero means the time in
 	// Header's Last-Modified, else the file's own.
 	ModTime time.Time
+	// HashETag derives the ETag from the file's content instead of its
+	// modification time and size, so that files without a modification
+	// time (an embed.FS) revalidate and every replica sends the same tag
+	// for the same bytes; see "Content-hash tags". ETag and Header's ETag
+	// come first. False means the derived tag described above.
+	HashETag bool
+	// Precompressed sends, in place of the file, a sibling compressed
+	// ahead of time (name.br, name.zst, name.gz) that the request's
+	// Accept-Encoding prefers, with Content-Encoding; see "Precompressed
+	// siblings". False means the file is sent as it is.
+	Precompressed bool
 
 	// Header holds extra headers; they replace headers of the same name
 	// already set on the ResponseWriter and those Respond sets. Those
@@ -266,13 +322,19 @@ const (
 // Respond opens the file, evaluates conditional and range requests and
 // writes the response, as described on [FileResponse].
 func (f FileResponse) Respond(w http.ResponseWriter, r *http.Request) error {
-	file, info, err := f.open()
+	src, name, err := f.source()
 	if err != nil {
 		dropFileHeaders(w.Header())
 		return err
 	}
-	defer file.Close()
-	return f.serve(w, r, file, info)
+	rep := representation{src: src, originalName: name}
+	defer rep.src.close()
+	if err := f.openRepresentation(w, r, &rep); err != nil {
+		dropFileHeaders(w.Header())
+		return err
+	}
+	defer rep.close()
+	return f.serve(w, r, &rep)
 }
 
 var (
@@ -295,7 +357,8 @@ func (f FileResponse) validate() error {
 
 // serve writes the response for the open file. When it fails before
 // the response starts, it drops the file's headers (dropFileHeaders).
-func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File, info fs.FileInfo) (err error) {
+func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, rep *representation) (err error) {
+	file, info := rep.file, rep.info
 	var started bool
 	defer func() {
 		if err != nil && !started {
@@ -314,7 +377,7 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 	}
 	size := info.Size()
 	modtime := f.modTime(hf, info)
-	etag, lastModified, err := f.validators(size, modtime, hf.etag)
+	etag, lastModified, err := f.validators(rep, modtime, hf.etag)
 	if err != nil {
 		return err
 	}
@@ -338,12 +401,15 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, file fs.File
 	}
 	c := fileCopier{file: file, seeker: seeker}
 	c.setTimeout(w, f.writeTimeout())
-	contentType, err := f.contentType(hf, &c)
+	contentType, err := f.contentType(hf, &c, rep)
 	if err != nil {
 		return err
 	}
 	hdr := w.Header()
 	h.contentType = f.setHeaders(hdr, etag, lastModified, contentType, seeker != nil)
+	if rep.coding != 0 {
+		hdr["Content-Encoding"] = codingValues[rep.coding-1]
+	}
 
 	switch len(ranges) {
 	case 0:
@@ -384,17 +450,23 @@ func (f *FileResponse) modTime(hf fileHeaderFields, info fs.FileInfo) time.Time 
 }
 
 // contentType is the file's Content-Type: Header's, else MediaType or
-// the name's extension, else sniffed from its first bytes; an active
+// the name's extension, else sniffed from its first bytes (of the file
+// named, when a sibling is sent); an active
 // type that was not given explicitly, for a name from Root or FS, is
 // sent as application/octet-stream (see "Headers" on FileResponse).
-func (f *FileResponse) contentType(hf fileHeaderFields, c *fileCopier) (string, error) {
+func (f *FileResponse) contentType(hf fileHeaderFields, c *fileCopier, rep *representation) (string, error) {
 	contentType, explicit := hf.contentType, true
 	if contentType == "" {
 		contentType, explicit = f.mediaType()
 	}
 	if contentType == "" {
 		var err error
-		if contentType, err = c.sniff(); err != nil {
+		if rep.coding != 0 {
+			contentType, err = rep.sniffOriginal()
+		} else {
+			contentType, err = c.sniff()
+		}
+		if err != nil {
 			return "", err
 		}
 	}

@@ -33,6 +33,11 @@ func (f *FileResponse) headerFields() (hf fileHeaderFields, err error) {
 		case "Etag", "Last-Modified", "Content-Type":
 		case "Content-Length", "Content-Range":
 			return hf, &headerError{k, "is computed by FileResponse for each request and cannot be set in Header"}
+		case "Content-Encoding":
+			if f.Precompressed {
+				return hf, &headerError{k, "is set by a Precompressed FileResponse for each request and cannot be set in Header"}
+			}
+			continue
 		default:
 			continue
 		}

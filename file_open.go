@@ -1,6 +1,7 @@
 package respond
 
 import (
+	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -32,58 +33,86 @@ func (e *notFoundError) Error() string {
 
 func (e *notFoundError) Unwrap() []error { return []error{e.err, errFileNotFound} }
 
-// open opens the file and checks that it is a regular file.
-func (f FileResponse) open() (fs.File, fs.FileInfo, error) {
-	var (
-		file fs.File
-		name string
-		root *os.Root // the Root that name is opened in, if any
-		err  error
-	)
+// fileSource is where the names of one request of a FileResponse are
+// opened: the file and, with Precompressed, its siblings.
+type fileSource struct {
+	root      *os.Root // names are opened in root when it is set,
+	fsys      fs.FS    // else in fsys when it is set, else as paths
+	owned     bool     // root was opened for this request; close closes it
+	untrusted bool     // names come from the request (Root and FS)
+	immutable bool     // the files cannot change (an embed.FS)
+	// id tells this source apart from others in the file caches
+	// (cacheKey); nil when it cannot (an FS whose value is not
+	// comparable), so nothing is cached.
+	id any
+}
+
+// pathSource is the id of the file system of paths, for Path.
+type pathSource struct{}
+
+// source returns the source of f's names and the name of its file (Path
+// or Name). It fails for an invalid FileResponse or, for an os.DirFS,
+// when its directory cannot be opened.
+func (f FileResponse) source() (src fileSource, name string, err error) {
 	if err := f.validate(); err != nil {
-		return nil, nil, err
+		return src, "", err
 	}
 	switch {
 	case f.Path != "":
-		name = f.Path
+		return fileSource{id: pathSource{}}, f.Path, nil
+	case f.Root != nil:
+		return fileSource{root: f.Root, untrusted: true, id: f.Root}, f.Name, nil
+	}
+	if !validName(f.Name) { // before an os.DirFS's directory is opened
+		return src, f.Name, &notFoundError{f.Name, errInvalidName}
+	}
+	_, immutable := f.FS.(embed.FS)
+	src = fileSource{fsys: f.FS, untrusted: true, immutable: immutable, id: fsID(f.FS)}
+	if src.root, src.owned, err = fsRoot(f.FS); err != nil {
+		return src, f.Name, openError(f.Name, err, nil, true)
+	}
+	return src, f.Name, nil
+}
+
+// close closes what source opened.
+func (s *fileSource) close() {
+	if s.owned {
+		s.root.Close()
+	}
+}
+
+// open opens the file name and checks that it is a regular file.
+func (s *fileSource) open(name string) (fs.File, fs.FileInfo, error) {
+	var (
+		file fs.File
+		err  error
+	)
+	if s.untrusted && !validName(name) {
+		return nil, nil, &notFoundError{name, errInvalidName}
+	}
+	switch {
+	case s.root != nil:
 		var of *os.File
-		if of, err = os.OpenFile(f.Path, os.O_RDONLY|openFlags, 0); err == nil {
+		if of, err = s.root.OpenFile(name, os.O_RDONLY|openFlags, 0); err == nil {
 			file = of
 		}
-	case f.Root != nil:
-		name = f.Name
-		if !validName(name) {
-			return nil, nil, &notFoundError{name, errInvalidName}
+	case s.fsys != nil:
+		if err = checkLinks(s.fsys, name); err == nil {
+			file, err = s.fsys.Open(name)
 		}
-		root = f.Root
-	default: // FS
-		name = f.Name
-		if !validName(name) {
-			return nil, nil, &notFoundError{name, errInvalidName}
-		}
-		var opened bool
-		if root, opened, err = fsRoot(f.FS); opened {
-			defer root.Close()
-		}
-		if err == nil && root == nil {
-			if err = checkLinks(f.FS, name); err == nil {
-				file, err = f.FS.Open(name)
-			}
-		}
-	}
-	if root != nil {
+	default:
 		var of *os.File
-		if of, err = root.OpenFile(name, os.O_RDONLY|openFlags, 0); err == nil {
+		if of, err = os.OpenFile(name, os.O_RDONLY|openFlags, 0); err == nil {
 			file = of
 		}
 	}
 	if err != nil {
-		return nil, nil, openError(name, err, root, f.Path == "")
+		return nil, nil, openError(name, err, s.root, s.untrusted)
 	}
 	info, err := file.Stat()
 	if err != nil {
 		file.Close()
-		if f.Path == "" && errors.Is(err, fs.ErrPermission) {
+		if s.untrusted && errors.Is(err, fs.ErrPermission) {
 			return nil, nil, &notFoundError{name, err} // as for Open: no oracle
 		}
 		return nil, nil, fmt.Errorf("respond: stat file %q: %w", name, err)

@@ -63,3 +63,24 @@ func escapes(root *os.Root, err error) bool {
 	}
 	return errors.Is(err, pe.Err)
 }
+
+// mapID identifies an FS that is a map, such as a fstest.MapFS, which
+// cannot be compared, by the map's address.
+type mapID struct {
+	typ reflect.Type
+	ptr uintptr
+}
+
+// fsID returns what identifies fsys in the file caches: fsys itself when
+// it can be compared (an embed.FS, os.DirFS, Root.FS or a pointer), its
+// address for a map, else nil, for an FS whose files are not cached.
+func fsID(fsys fs.FS) any {
+	v := reflect.ValueOf(fsys)
+	switch {
+	case v.Comparable():
+		return fsys
+	case v.Kind() == reflect.Map:
+		return mapID{v.Type(), v.Pointer()}
+	}
+	return nil
+}
