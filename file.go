@@ -2,6 +2,7 @@ package respond
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"mime"
@@ -258,6 +259,14 @@ type FileResponse struct {
 	// siblings". False means the file is sent as it is.
 	Precompressed bool
 
+	// Status is the status of a response with the whole file, such as
+	// 404 for a "not found" page, as Starlette's status_code. A status
+	// other than 200 evaluates no conditional or range request (the file
+	// is not the representation of the URL asked for) and sends no ETag,
+	// Last-Modified or Accept-Ranges. It must be 200 to 599 other than
+	// 204, 206 and 304, else Respond fails. Zero means 200.
+	Status int
+
 	// Header holds extra headers; they replace headers of the same name
 	// already set on the ResponseWriter and those Respond sets. Those
 	// that stand for a field are used as that field, under any spelling
@@ -352,7 +361,29 @@ func (f FileResponse) validate() error {
 	if f.Path != "" && f.Name != "" {
 		return errPathWithName
 	}
+	switch f.Status {
+	case http.StatusNoContent, http.StatusPartialContent, http.StatusNotModified:
+		return fmt.Errorf("respond: FileResponse.Status %d cannot carry a file", f.Status)
+	}
 	return nil
+}
+
+// Stat returns the FileInfo of the file that Respond would send
+// (without Precompressed), opening it with the same confinement, and
+// fails with the errors Respond would. It reads nothing: a folder
+// handler asks it whether a directory has an index.html.
+func (f FileResponse) Stat() (fs.FileInfo, error) {
+	src, name, err := f.source()
+	if err != nil {
+		return nil, err
+	}
+	defer src.close()
+	file, info, err := src.open(name)
+	if err != nil {
+		return nil, err
+	}
+	file.Close()
+	return info, nil
 }
 
 // serve writes the response for the open file. When it fails before
@@ -376,6 +407,9 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, rep *represe
 		}
 	}
 	size := info.Size()
+	if f.Status != 0 && f.Status != http.StatusOK {
+		return f.serveStatus(w, r, h, rep, hf, &started)
+	}
 	modtime := f.modTime(hf, info)
 	etag, lastModified, err := f.validators(rep, modtime, hf.etag)
 	if err != nil {
@@ -406,10 +440,7 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, rep *represe
 		return err
 	}
 	hdr := w.Header()
-	h.contentType = f.setHeaders(hdr, etag, lastModified, contentType, seeker != nil)
-	if rep.coding != 0 {
-		hdr["Content-Encoding"] = codingValues[rep.coding-1]
-	}
+	h.contentType = f.setHeaders(hdr, etag, lastModified, contentType, seeker != nil, rep.coding)
 
 	switch len(ranges) {
 	case 0:
@@ -430,6 +461,27 @@ func (f FileResponse) serve(w http.ResponseWriter, r *http.Request, rep *represe
 		return c.copy(w, ra.start, ra.length)
 	}
 	return f.serveMultipart(w, r, h, &c, ranges, size, contentType, &started)
+}
+
+// serveStatus writes the whole file with f.Status, which is not 200:
+// no conditional or range request applies, and no validators are sent.
+func (f FileResponse) serveStatus(w http.ResponseWriter, r *http.Request, h head, rep *representation, hf fileHeaderFields, started *bool) error {
+	seeker, _ := rep.file.(io.Seeker)
+	c := fileCopier{file: rep.file, seeker: seeker}
+	c.setTimeout(w, f.writeTimeout())
+	contentType, err := f.contentType(hf, &c, rep)
+	if err != nil {
+		return err
+	}
+	hdr := w.Header()
+	h.contentType = f.setHeaders(hdr, "", "", contentType, false, rep.coding)
+	h.status = f.Status
+	size := rep.info.Size()
+	send, err := h.write(w, r, contentLength(hdr, size), started)
+	if err != nil || !send {
+		return err
+	}
+	return c.copy(w, 0, size)
 }
 
 // modTime is the file's modification time for its validators: ModTime,
@@ -481,11 +533,12 @@ func (f *FileResponse) contentType(hf fileHeaderFields, c *fileCopier, rep *repr
 	return contentType, nil
 }
 
-// setHeaders sets the file's headers on hdr and returns the value for
+// setHeaders sets the file's headers on hdr (Content-Encoding for a
+// sibling whose coding is codings[coding-1]) and returns the value for
 // Content-Type, which head.write sets. One backing array for five
 // headers saves allocations; each slice is clipped, so an append
 // elsewhere copies it.
-func (f *FileResponse) setHeaders(hdr http.Header, etag, lastModified, contentType string, seekable bool) []string {
+func (f *FileResponse) setHeaders(hdr http.Header, etag, lastModified, contentType string, seekable bool, coding int) []string {
 	values := make([]string, 5)
 	values[0], values[1], values[2], values[3] = etag, lastModified, contentType, "bytes"
 	if etag != "" {
@@ -498,6 +551,9 @@ func (f *FileResponse) setHeaders(hdr http.Header, etag, lastModified, contentTy
 		hdr["Accept-Ranges"] = values[3:4:4]
 	}
 	hdr["X-Content-Type-Options"] = nosniffValue
+	if coding != 0 {
+		hdr["Content-Encoding"] = codingValues[coding-1]
+	}
 	if f.Filename != "" || f.Inline {
 		dispositions := &attachmentValues
 		if f.Inline {
