@@ -361,8 +361,10 @@ func (f FileResponse) validate() error {
 	if f.Path != "" && f.Name != "" {
 		return errPathWithName
 	}
-	switch f.Status {
-	case http.StatusNoContent, http.StatusPartialContent, http.StatusNotModified:
+	switch {
+	case f.Status == 0:
+	case f.Status < 200 || f.Status > 599,
+		f.Status == http.StatusNoContent, f.Status == http.StatusPartialContent, f.Status == http.StatusNotModified:
 		return fmt.Errorf("respond: FileResponse.Status %d cannot carry a file", f.Status)
 	}
 	return nil
