@@ -99,7 +99,13 @@
 // never served as HTML, SVG or script unless the handler says so. A
 // download has a write deadline per 64 KiB piece (WriteTimeout, 30 s by
 // default), so a client that stops reading is cut off and a slow one
-// that keeps reading gets the whole file.
+// that keeps reading gets the whole file. HashETag tags a file by a hash
+// of its content, computed once per version and cached, so that embed.FS
+// files revalidate and replicas agree; Precompressed sends a name.br,
+// name.zst or name.gz sibling that Accept-Encoding prefers. A whole
+// folder (index.html, trailing slashes, single-page apps, Cache-Control
+// by hashed names) is served by the Handler of package
+// [github.com/go-respond/respond/static], built on FileResponse.
 //
 // # Streaming
 //
@@ -163,6 +169,8 @@
 //	raise HTTPException(404, "File not found")     return nil, HTTPError{Status: 404, Detail: "File not found"}
 //	response.headers["X-Item-ID"] = ...            Header field, or WithHeader
 //	background=BackgroundTask(...)                 WithBackground
+//	app.mount("/static", StaticFiles(directory))   mux.Handle("GET /static/", &static.Handler{FS: dir})
+//	StaticFiles(directory, html=True)              static.Handler{..., Mode: static.HTML}
 //
 // The runnable programs under examples/ rebuild every endpoint of the
 // lesson.

@@ -47,6 +47,9 @@ func serveChild(name string, in io.Reader, out io.Writer) error {
 	if err := WriteBigFile(dir); err != nil {
 		return err
 	}
+	if err := writeSmallFile(dir); err != nil {
+		return err
+	}
 	h, err := Handler(name, dir)
 	if err != nil {
 		return err

@@ -98,6 +98,8 @@ func Handler(name, dir string) (http.Handler, error) {
 		return floorServer(root), nil
 	case "gin":
 		return ginServer(dir), nil
+	case "fileserver", "static":
+		return staticServer(name, root, dir), nil
 	}
 	root.Close()
 	return nil, fmt.Errorf("e2e: unknown server %q (want one of %v)", name, Servers)
@@ -127,7 +129,9 @@ func NewServer(h http.Handler) *http.Server {
 }
 
 // known reports whether name is a server.
-func known(name string) bool { return slices.Contains(Servers, name) }
+func known(name string) bool {
+	return slices.Contains(Servers, name) || slices.Contains(StaticServers, name)
+}
 
 func mustURL(s string) *url.URL {
 	u, err := url.Parse(s)

@@ -64,6 +64,8 @@ func main() {
 		if !*skipE2E {
 			goTest(filepath.Join(dir, "e2e.txt"), "-run", "^$", "-bench", "^BenchmarkE2E$",
 				"-count", strconv.Itoa(*e2eCount), "-benchtime", *e2eTime, "./e2e")
+			goTest(filepath.Join(dir, "static.txt"), "-run", "^$", "-bench", "^BenchmarkStatic$",
+				"-count", strconv.Itoa(*e2eCount), "-benchtime", *e2eTime, "./e2e")
 		}
 		run.LoadAfter = loadAverage()
 		run.Finished = time.Now()

@@ -171,6 +171,9 @@ func buildReport(dir string, run runInfo) ([]byte, error) {
 	if features != nil {
 		writeFeatures(p, features)
 	}
+	if static, err := readTable(filepath.Join(dir, "static.txt")); err == nil {
+		writeStatic(p, static, e2e)
+	}
 	if e2e != nil {
 		writeE2E(p, e2e, run)
 	}
@@ -630,4 +633,51 @@ func writeFeatures(p printer, t *table) {
 			formatNs(neg), negAllocs, met(neg <= 150 && negAllocs == 0))
 	}
 	p("\n")
+}
+
+// writeStatic writes the folder handler's section: static.Handler and
+// http.FileServerFS on one folder over loopback (BenchmarkStatic), and
+// the targets of the static folders issue. e2e, if not nil, gives the
+// download benchmark's CPU per MB to compare the 10 MiB file with.
+func writeStatic(p printer, t *table, e2e *table) {
+	p("## Static folders\n\n")
+	p("BenchmarkStatic (bench/e2e): static.Handler and http.FileServerFS serving one folder at /static/ over\n")
+	p("loopback, each in a process of its own, %d keep-alive connections; medians. The 304 revalidates with\n", 32)
+	p("what each server gave: static.Handler's ETag (a content hash), http.FileServer's Last-Modified.\n\n")
+	p("| case | FileServer req/s | static req/s | ratio | FileServer server CPU/req | static server CPU/req | ratio |\n")
+	p("|---|---:|---:|---:|---:|---:|---:|\n")
+	ratios := map[string][2]float64{}
+	for _, row := range t.rows {
+		fr, ok1 := t.median(row, "fileserver", "req/s")
+		sr, ok2 := t.median(row, "static", "req/s")
+		fc, ok3 := t.median(row, "fileserver", "server-ns/req")
+		sc, ok4 := t.median(row, "static", "server-ns/req")
+		if !ok1 || !ok2 || !ok3 || !ok4 {
+			continue
+		}
+		ratios[row] = [2]float64{sr / fr, sc / fc}
+		p("| %s | %.0f | %.0f | %.2f× | %s | %s | %.2f× |\n", row, fr, sr, sr/fr, formatNs(fc), formatNs(sc), sc/fc)
+	}
+	met := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "**missed**"
+	}
+	p("\n| target | measured | |\n|---|---:|---|\n")
+	if r, ok := ratios["1KiB"]; ok {
+		p("| a 1 KiB file: at least 1.0× FileServer's req/s | %.2f× | %s |\n", r[0], met(r[0] >= 1.0))
+		p("| a 1 KiB file: at most FileServer's server CPU per request | %.2f× | %s |\n", r[1], met(r[1] <= 1.0))
+	}
+	if r, ok := ratios["304"]; ok {
+		p("| a 304 revalidation: at least 1.2× FileServer's req/s | %.2f× | %s |\n", r[0], met(r[0] >= 1.2))
+	}
+	if mb, ok := t.median("10MiB", "static", "server-ns/MB"); ok && e2e != nil {
+		if dl, ok := e2e.median("download", "respond", "server-ns/MB"); ok {
+			p("| a 10 MiB file through sendfile: server CPU per MB as the download's (%s) | %s (%.2f×) | %s |\n",
+				formatNs(dl), formatNs(mb), mb/dl, met(mb <= 1.2*dl))
+		}
+	}
+	p("\nHashing once per file version, and opening only the representation sent once the siblings are\n")
+	p("cached, are counted by tests (TestFileHashETag, TestFilePrecompressedOpens), not timed.\n\n")
 }
