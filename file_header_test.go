@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -336,17 +335,8 @@ func TestFileActiveTypesNotSniffed(t *testing.T) {
 		"sub/inner.x": "x",
 	}
 	dir := t.TempDir()
-	mfs := fstest.MapFS{}
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		mfs[name] = &fstest.MapFile{Data: []byte(content), ModTime: fileModTime}
-	}
+	writeFiles(t, dir, files)
+	mfs := mapFSOf(files)
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		t.Fatal(err)

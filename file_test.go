@@ -63,22 +63,8 @@ func newFileFixture(t testing.TB) *fileFixture {
 	t.Helper()
 	dir := t.TempDir()
 	fx := &fileFixture{dir: dir, rootDir: filepath.Join(dir, "root")}
-	write := func(name, content string) {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chtimes(p, fileModTime, fileModTime); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("sentinel.txt", fileSentinel)
-	for name, content := range fileContents {
-		write("root/"+name, content)
-	}
+	writeFiles(t, dir, map[string]string{"sentinel.txt": fileSentinel})
+	writeFiles(t, fx.rootDir, fileContents)
 	for link, target := range map[string]string{
 		"escape.txt": "../sentinel.txt",
 		"outdir":     "..",
