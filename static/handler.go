@@ -243,19 +243,21 @@ func redirectToDir(r *http.Request) respond.Responder {
 }
 
 // name returns the folder's name for r's path: "." for the folder
-// itself, and dir when the path names a directory (it ends in "/", or is
-// the prefix). ok is false for a path outside the prefix, not clean, or
+// itself, and dir when the path names a directory by ending in "/". ok is false for a path outside the prefix, not clean, or
 // with a dot element that is not allowed.
 func (h *Handler) name(r *http.Request) (name string, dir, ok bool) {
 	rest, ok := h.rest(r)
 	if !ok {
 		return "", false, false
 	}
-	if rest == "" || strings.HasSuffix(rest, "/") {
-		dir, rest = true, strings.TrimSuffix(rest, "/")
+	if rest == "" { // the prefix: a directory, without its "/" when Prefix has none
+		return ".", strings.HasSuffix(r.URL.Path, "/"), true
 	}
-	if rest == "" {
-		return ".", true, true
+	if strings.HasSuffix(rest, "/") {
+		dir, rest = true, strings.TrimSuffix(rest, "/")
+		if rest == "" {
+			return "", false, false // "//" after the prefix
+		}
 	}
 	for elem := range strings.SplitSeq(rest, "/") {
 		switch {

@@ -235,6 +235,7 @@ func TestHandlerMounts(t *testing.T) {
 	mux.Handle("GET example.com/host/", &static.Handler{FS: fsys})
 	mux.Handle("GET /stripped/", http.StripPrefix("/stripped", &static.Handler{FS: fsys}))
 	mux.Handle("GET /prefixed/", &static.Handler{FS: fsys, Prefix: "/prefixed"})
+	mux.Handle("GET /prefixed", &static.Handler{FS: fsys, Prefix: "/prefixed"})
 	mux.Handle("GET /", &static.Handler{FS: fsys, Mode: static.SPA})
 	tests := []struct {
 		path string
@@ -250,6 +251,7 @@ func TestHandlerMounts(t *testing.T) {
 		{"/docs/guide.html", want},
 		{"/some/route", ok(htmlType, "no-cache", site["index.html"])},
 		{"/files/docs", result{301, hdr("Location", "./docs/"), ""}},
+		{"/prefixed", result{301, hdr("Location", "./prefixed/"), ""}},
 	}
 	for _, tt := range tests {
 		got := serve(mux, "GET", tt.path, nil)
