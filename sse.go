@@ -52,11 +52,15 @@ type Event struct {
 	// Comment is sent as comment lines (": comment"), one per line, which
 	// clients ignore. Empty means none.
 	Comment string
+	// Encoded, if not zero, is an event that [EncodeEvent] has already
+	// encoded, sent as it is: an event sent to many streams is encoded
+	// once. Every other field must then be zero.
+	Encoded EncodedEvent
 }
 
 // ErrInvalidEvent is returned, wrapped, when an [Event] cannot be sent:
-// its Event or ID contains CR, LF or NUL, its Retry is negative, or it
-// has both Data and JSON.
+// its Event or ID contains CR, LF or NUL, its Retry is negative, it
+// has both Data and JSON, or it has Encoded and another field.
 var ErrInvalidEvent = errors.New("respond: invalid event")
 
 // EventSourceResponse writes server-sent events, as sse-starlette's
@@ -92,6 +96,24 @@ var ErrInvalidEvent = errors.New("respond: invalid event")
 //
 // A HEAD request, or a Status of 204 or 304, gets the headers only: the
 // producer is not run.
+//
+// # Shutdown
+//
+// [net/http.Server.Shutdown] waits for every response to end, and an
+// event stream does not end by itself: a deploy would wait for it
+// until its deadline, then cut it. When the Shutdown context is done,
+// Func's context is canceled and the next send, or yield of Seq and
+// Seq2, fails; once the producer returns, the stream ends cleanly with
+// a last event that sets a reconnection time (retry) picked at random
+// between 1 and 3 seconds, and Respond returns nil. An EventSource
+// reconnects after that time, to another replica if the load balancer
+// has taken this one out, and the clients of a replica do not all come
+// back at once. A producer of Seq or Seq2 that waits for its events
+// must watch the Shutdown context too. The usual wiring:
+//
+//	shutdown, stop := context.WithCancel(context.Background())
+//	srv.RegisterOnShutdown(stop)
+//	... respond.EventSourceResponse{Func: produce, Shutdown: shutdown}
 type EventSourceResponse struct {
 	// Seq yields the events. yield returns false when the client has
 	// gone or a write failed. The request's Last-Event-ID header, when
@@ -129,6 +151,11 @@ type EventSourceResponse struct {
 	// see [StreamingResponse].WriteTimeout. Zero means no limit per
 	// write.
 	WriteTimeout time.Duration
+	// Shutdown, if not nil, ends the stream cleanly when it is done, so
+	// that [net/http.Server.Shutdown] does not wait for it; see
+	// [EventSourceResponse] (Shutdown). Nil means the stream ends only
+	// when its producer returns or its client goes.
+	Shutdown context.Context
 }
 
 // DefaultPingInterval is the PingInterval of an [EventSourceResponse]
@@ -164,13 +191,16 @@ func (e EventSourceResponse) Respond(w http.ResponseWriter, r *http.Request) err
 	// the handler's goroutine alone, need no lock.
 	sw.locked = e.Func != nil || ping > 0
 	ctx := r.Context()
+	var cancel context.CancelCauseFunc
 	if e.Func != nil {
 		// Only Func is given the context, so only it pays for one that
 		// a failed write cancels.
-		var cancel context.CancelCauseFunc
 		ctx, cancel = context.WithCancelCause(ctx)
 		defer cancel(nil)
 		sw.onFail = cancel
+	}
+	if e.Shutdown != nil {
+		defer sw.watchShutdown(e.Shutdown, cancel)()
 	}
 	if ping > 0 {
 		sw.startPings(ping, pingComment)
@@ -197,6 +227,11 @@ func (e EventSourceResponse) Respond(w http.ResponseWriter, r *http.Request) err
 		err = sw.sendSeq2(e.Seq2)
 	default:
 		err = e.Func(ctx, lastEventID(r), sw.send)
+	}
+	if e.Shutdown != nil && e.Shutdown.Err() != nil {
+		// Checked here rather than by draining, which the callback of
+		// a Shutdown that has just ended may not have set yet.
+		return sw.drain(err)
 	}
 	return sw.finish(err)
 }

@@ -8,6 +8,7 @@ import (
 	"iter"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -55,6 +56,9 @@ type streamWriter struct {
 	pingTimer *time.Timer
 	wrote     bool        // something was written since the last tick
 	onFail    func(error) // called with the first write error, if not nil
+
+	// EventSourceResponse.Shutdown: set once it is done, by a callback.
+	draining atomic.Bool
 }
 
 // errStreamEnded is returned by a write after the stream has ended.
@@ -529,10 +533,21 @@ func (sw *streamWriter) sendSeq2(seq iter.Seq2[Event, error]) error {
 // several goroutines.
 func (sw *streamWriter) send(ev Event) error { return sw.sendEvent(&ev) }
 
-// sendEvent is send, with the event passed by pointer: an Event is 88
+// sendEvent is send, with the event passed by pointer: an Event is 96
 // bytes, and copying it at each call costs more than formatting a short
 // one.
 func (sw *streamWriter) sendEvent(ev *Event) error {
+	if sw.draining.Load() {
+		return errShutdown
+	}
+	if ev.Encoded.b != nil {
+		if err := checkEncodedOnly(ev); err != nil {
+			return err
+		}
+		sw.lock()
+		defer sw.unlock()
+		return sw.writeLocked(*ev.Encoded.b)
+	}
 	if ev.JSON != nil {
 		// Encode outside the lock: a MarshalJSON method is user code.
 		out := getBuffer()
