@@ -1,0 +1,109 @@
+package events
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/go-respond/respond"
+)
+
+// readBatch and readWait shape a Transport reader's reads: up to 256
+// events per read, and a wait of at most a second, so that Shutdown
+// ends a reader within a second even if the Transport ignores
+// cancellation during a wait.
+const (
+	readBatch = 256
+	readWait  = time.Second
+)
+
+// readerBackoff is how long a reader waits after a failed read before
+// the next: short, since a restarted Redis is back in about that time,
+// and it loses nothing (the reader resumes after its last event).
+const readerBackoff = 100 * time.Millisecond
+
+// startReader starts the goroutine that reads topic from the Transport
+// into t's ring, from the log's newest event on. t.mu must be held; b.mu
+// must not.
+func (b *Broker) startReader(name string, t *topic) error {
+	_, last, err := b.bounds(b.ctx, name)
+	if err != nil {
+		return err
+	}
+	if t.last.less(last) {
+		t.floor, t.last = last, last
+	}
+	b.mu.Lock()
+	if b.shutdown {
+		b.mu.Unlock()
+		return nil
+	}
+	b.readers.Add(1)
+	b.mu.Unlock()
+	t.reading = true
+	go b.read(name, t, last)
+	return nil
+}
+
+// read appends the events of topic after the ID after to t's ring
+// until Shutdown.
+func (b *Broker) read(name string, t *topic, after id) {
+	defer b.readers.Done()
+	ctx := b.ctx
+	for ctx.Err() == nil {
+		evs, err := b.Transport.Read(ctx, name, after.String(), readBatch, readWait)
+		if err != nil {
+			select {
+			case <-ctx.Done():
+			case <-time.After(readerBackoff):
+			}
+			continue
+		}
+		now := b.clock()
+		entries := make([]entry, 0, len(evs))
+		for _, ev := range evs {
+			next, ok := parseID(ev.ID)
+			if !ok || !after.less(next) {
+				continue // not in the log's order: a broken Transport
+			}
+			after = next
+			if frame, err := respond.EncodeEvent(ev); err == nil {
+				entries = append(entries, entry{id: next, frame: frame, at: now})
+			} // else an event no client can be sent, skipped rather than stopping the topic
+		}
+		if len(evs) > 0 && len(entries) == 0 {
+			select { // nothing usable: do not spin on it
+			case <-ctx.Done():
+			case <-time.After(readerBackoff):
+			}
+		}
+		t.mu.Lock()
+		for _, e := range entries {
+			if t.last.less(e.id) {
+				t.append(e)
+			}
+		}
+		t.mu.Unlock()
+	}
+}
+
+// bounds is the Transport's Bounds, parsed.
+func (b *Broker) bounds(ctx context.Context, topic string) (trimmed, last id, err error) {
+	ts, ls, err := b.Transport.Bounds(ctx, topic)
+	if err != nil {
+		return id{}, id{}, err
+	}
+	var ok1, ok2 bool
+	trimmed, ok1 = parseID(ts)
+	last, ok2 = parseID(ls)
+	if !ok1 || !ok2 {
+		return id{}, id{}, fmt.Errorf("events: the transport's bounds %q and %q are not IDs", ts, ls)
+	}
+	return trimmed, last, nil
+}
+
+// errBadTransportEvent is the error for an event read from a Transport
+// that cannot be sent.
+func errBadTransportEvent(evID string, err error) error {
+	return fmt.Errorf("events: the transport's event %q cannot be sent: %v", evID, err)
+}
