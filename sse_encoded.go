@@ -1,6 +1,9 @@
 package respond
 
-import "fmt"
+import (
+	"bytes"
+	"fmt"
+)
 
 // EncodedEvent is an [Event] encoded once in the event stream format,
 // for a broker that sends one event to many streams: an Event whose
@@ -33,6 +36,10 @@ func (e EncodedEvent) Len() int { return len(e.bytes()) }
 
 // String returns the encoded event, as it is sent.
 func (e EncodedEvent) String() string { return string(e.bytes()) }
+
+// Equal reports whether e and o are the same bytes (which lets go-cmp
+// compare Events).
+func (e EncodedEvent) Equal(o EncodedEvent) bool { return bytes.Equal(e.bytes(), o.bytes()) }
 
 // bytes returns the encoded event, nil for the zero EncodedEvent.
 func (e EncodedEvent) bytes() []byte {
