@@ -31,9 +31,11 @@ func (b *Broker) startReader(name string, t *topic) error {
 	if err != nil {
 		return err
 	}
-	if t.last.less(last) {
-		t.floor, t.last = last, last
-	}
+	// The ring is empty until the reader fills it (Publish does not
+	// touch it with a Transport): it holds every event after the log's
+	// newest, whatever this process's clock said when the topic was
+	// made.
+	t.floor, t.last = last, last
 	b.mu.Lock()
 	if b.shutdown {
 		b.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"iter"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/go-respond/respond"
 	"github.com/go-respond/respond/events"
@@ -72,15 +73,47 @@ func TestReplicas(t *testing.T) {
 		t.Errorf("resumed mismatch (-want +got):\n%s", diff)
 	}
 
-	// A replica that has not read the topic yet resumes from Redis.
+	// A replica that has not read the topic yet resumes from Redis. (Its
+	// clock is past the log's newest ID, as a replica that starts later
+	// has: its topic must not take its clock for the log's.)
+	time.Sleep(5 * time.Millisecond)
 	c := &events.Broker{Transport: &Transport{Client: client}}
 	defer c.Shutdown()
 	fresh, err := c.Subscribe(ctx, "feed", ids[5])
 	if err != nil || fresh.Missed() {
 		t.Fatalf("resume on a new replica: missed %v, %v", fresh.Missed(), err)
 	}
-	if diff := cmp.Diff(want[6:], take(t, fresh, 4)); diff != "" {
+	freshNext, freshStop := iter.Pull2(iter.Seq2[respond.Event, error](fresh.Events))
+	defer freshStop()
+	freshNext() // the blank line
+	var got []string
+	for range 4 {
+		ev, err, _ := freshNext()
+		if err != nil {
+			t.Fatalf("replay on a new replica: %v", err)
+		}
+		got = append(got, ev.Encoded.String())
+	}
+	if diff := cmp.Diff(want[6:], got); diff != "" {
 		t.Errorf("new replica mismatch (-want +got):\n%s", diff)
+	}
+	// Replayed up to the log's newest, it waits for the next, live.
+	type result struct {
+		ev  respond.Event
+		err error
+	}
+	waited := make(chan result, 1)
+	go func() {
+		ev, err, _ := freshNext()
+		waited <- result{ev, err}
+	}()
+	time.Sleep(50 * time.Millisecond) // it is waiting, not failing
+	later, err := a.Publish(ctx, "feed", respond.Event{Data: "later"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := <-waited; r.err != nil || r.ev.Encoded.String() != "id: "+later+"\ndata: later\n\n" {
+		t.Errorf("after the replay on a new replica: %q, %v; want the live event", r.ev.Encoded.String(), r.err)
 	}
 }
 
