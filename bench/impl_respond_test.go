@@ -61,3 +61,13 @@ func respondCoalescedHandlers() map[string]http.Handler {
 		}),
 	}
 }
+
+// respondNoPingHandlers is respond's event stream with pings off
+// (PingInterval < 0), which spares it the lock that a ping timer needs.
+func respondNoPingHandlers() map[string]http.Handler {
+	return map[string]http.Handler{
+		"sse": respond.HandlerFunc(func(*http.Request) (respond.Responder, error) {
+			return respond.EventSourceResponse{Seq: sseSeq, PingInterval: -1}, nil
+		}),
+	}
+}

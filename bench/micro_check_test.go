@@ -74,7 +74,7 @@ func TestMicro(t *testing.T) {
 				}
 				floors[c.workload] = got
 				return
-			case "shape", "respond", "respond_coalesced", "typical":
+			case "shape", "respond", "respond_coalesced", "respond_noping", "typical":
 				if diff := cmp.Diff(floors[c.workload], got); diff != "" {
 					t.Errorf("differs from the floor (-floor +%s):\n%s", c.impl, diff)
 				}

@@ -33,6 +33,7 @@ var impls = []struct {
 	{"shape", shapeHandlers},
 	{"respond", respondHandlers},
 	{"respond_coalesced", respondCoalescedHandlers},
+	{"respond_noping", respondNoPingHandlers},
 	{"typical", typicalHandlers},
 	{"gin", ginHandlers},
 	{"echo", echoHandlers},

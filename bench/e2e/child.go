@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -63,8 +64,11 @@ func serveChild(name string, in io.Reader, out io.Writer) error {
 	fmt.Fprintf(out, "addr %s\n", ln.Addr())
 	sc := bufio.NewScanner(in)
 	for sc.Scan() {
-		if sc.Text() == "cpu" {
+		switch sc.Text() {
+		case "cpu":
 			fmt.Fprintf(out, "cpu %d\n", ProcessCPU())
+		case "heap":
+			fmt.Fprintf(out, "heap %d\n", heapInuse())
 		}
 	}
 	return nil // stdin closed: the parent is done or gone
@@ -128,6 +132,29 @@ func (c *Child) CPU() (int64, error) {
 		return 0, err
 	}
 	return strconv.ParseInt(v, 10, 64)
+}
+
+// Heap returns the server's memory in use after a full collection, in
+// bytes: its heap and its goroutines' stacks.
+func (c *Child) Heap() (int64, error) {
+	if _, err := io.WriteString(c.in, "heap\n"); err != nil {
+		return 0, err
+	}
+	v, err := c.read("heap")
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
+// heapInuse returns the heap and stacks in use after a full collection:
+// an idle stream's cost is mostly its goroutine's stack and buffers.
+func heapInuse() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse + m.StackInuse
 }
 
 func (c *Child) read(key string) (string, error) {

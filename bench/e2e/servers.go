@@ -100,6 +100,9 @@ func Handler(name, dir string) (http.Handler, error) {
 		return ginServer(dir), nil
 	case "fileserver", "static":
 		return staticServer(name, root, dir), nil
+	case "fanout_idle", "fanout_floor", "fanout_broker":
+		root.Close()
+		return fanoutServer(name), nil
 	}
 	root.Close()
 	return nil, fmt.Errorf("e2e: unknown server %q (want one of %v)", name, Servers)
@@ -130,7 +133,7 @@ func NewServer(h http.Handler) *http.Server {
 
 // known reports whether name is a server.
 func known(name string) bool {
-	return slices.Contains(Servers, name) || slices.Contains(StaticServers, name)
+	return slices.Contains(Servers, name) || slices.Contains(StaticServers, name) || slices.Contains(FanoutServers, name)
 }
 
 func mustURL(s string) *url.URL {

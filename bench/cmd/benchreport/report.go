@@ -81,7 +81,7 @@ func readTable(path string) (*table, error) {
 }
 
 // colOrder is the order of the report's columns; others follow.
-var colOrder = []string{"floor", "shape", "respond", "respond_coalesced", "typical", "gin", "echo", "chi_render", "unrolled", "nethttp", "servecontent", "nosendfile"}
+var colOrder = []string{"floor", "shape", "respond", "respond_coalesced", "respond_noping", "typical", "gin", "echo", "chi_render", "unrolled", "nethttp", "servecontent", "nosendfile"}
 
 func colRank(c string) int {
 	if i := slices.Index(colOrder, c); i >= 0 {
@@ -206,7 +206,7 @@ type printer func(format string, args ...any)
 func peersOf(t *table) []string {
 	var out []string
 	for _, c := range t.cols {
-		if c != "floor" && c != "shape" && c != "respond" && c != "respond_coalesced" && c != "typical" && c != "nethttp" {
+		if c != "floor" && c != "shape" && c != "respond" && c != "respond_coalesced" && c != "respond_noping" && c != "typical" && c != "nethttp" {
 			out = append(out, c)
 		}
 	}
