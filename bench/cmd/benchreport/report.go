@@ -174,6 +174,11 @@ func buildReport(dir string, run runInfo) ([]byte, error) {
 	if static, err := readTable(filepath.Join(dir, "static.txt")); err == nil {
 		writeStatic(p, static, e2e)
 	}
+	fanout, err := readTable(filepath.Join(dir, "fanout.txt"))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	writeEvents(p, fanout, micro)
 	if e2e != nil {
 		writeE2E(p, e2e, run)
 	}
