@@ -123,7 +123,15 @@
 //
 // [EventSourceResponse] sends server-sent events in the WHATWG format,
 // with keep-alive pings and the request's Last-Event-ID; an [Event]
-// field can never inject another event.
+// field can never inject another event. With its Shutdown context, a
+// server's shutdown ends every stream cleanly with a reconnection time
+// instead of waiting for it. [EncodeEvent] encodes an event once for
+// many streams. The package [github.com/go-respond/respond/events] is a
+// broker on top of it: topics with a history that a reconnecting
+// client replays from its Last-Event-ID, fan-out to many subscribers,
+// and, with its Redis Streams transport (the module
+// github.com/go-respond/respond/events/redis), several replicas that
+// share the topics.
 //
 // A stream ends cleanly only when it knows that it is complete: when
 // the request's context is done as the producer returns (the client
@@ -171,6 +179,8 @@
 //	background=BackgroundTask(...)                 WithBackground
 //	app.mount("/static", StaticFiles(directory))   mux.Handle("GET /static/", &static.Handler{FS: dir})
 //	StaticFiles(directory, html=True)              static.Handler{..., Mode: static.HTML}
+//	EventSourceResponse(generator) (sse-starlette)  EventSourceResponse{Seq: generator}
+//	a broadcast to many EventSources                events.Broker: Publish, Stream
 //
 // The runnable programs under examples/ rebuild every endpoint of the
 // lesson.
