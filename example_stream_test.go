@@ -242,3 +242,49 @@ func ExampleJSONArrayStream() {
 	// Content-Type: application/json
 	// [{"id":1,"name":"Widget"},{"id":2,"name":"Gadget"}]
 }
+
+// An event sent to many streams is encoded once: each stream writes the
+// same bytes.
+func ExampleEncodeEvent() {
+	price, err := respond.EncodeEvent(respond.Event{Event: "price", ID: "7", JSON: map[string]float64{"W-1": 9.99}})
+	if err != nil {
+		panic(err)
+	}
+	stream := respond.EventSourceResponse{Seq: func(yield func(respond.Event) bool) {
+		yield(respond.Event{Encoded: price})
+	}}
+	for range 2 { // two subscribers
+		rec := httptest.NewRecorder()
+		stream.Respond(rec, httptest.NewRequest(http.MethodGet, "/prices", nil))
+		fmt.Printf("%q\n", rec.Body.String())
+	}
+	// Output:
+	// "event: price\nid: 7\ndata: {\"W-1\":9.99}\n\n"
+	// "event: price\nid: 7\ndata: {\"W-1\":9.99}\n\n"
+}
+
+// A server's shutdown ends the streams that watch it: each sends a
+// reconnection time and ends cleanly, so that Shutdown returns and the
+// EventSources reconnect, to another replica.
+func ExampleEventSourceResponse_shutdown() {
+	shutdown, stop := context.WithCancel(context.Background())
+	srv := &http.Server{Addr: "127.0.0.1:8000"}
+	srv.RegisterOnShutdown(stop)
+	http.Handle("GET /ticks", respond.HandlerFunc(func(*http.Request) (respond.Responder, error) {
+		return respond.EventSourceResponse{Shutdown: shutdown, Func: func(ctx context.Context, _ string, send func(respond.Event) error) error {
+			tick := time.NewTicker(time.Second)
+			defer tick.Stop()
+			for {
+				select {
+				case <-ctx.Done(): // the client has gone, or the server shuts down
+					return ctx.Err()
+				case t := <-tick.C:
+					if err := send(respond.Event{Data: t.Format(time.TimeOnly)}); err != nil {
+						return err
+					}
+				}
+			}
+		}}, nil
+	}))
+	// go srv.ListenAndServe(); ...; srv.Shutdown(ctx) returns once the streams have ended.
+}
