@@ -177,11 +177,25 @@ func (e EventSourceResponse) Respond(w http.ResponseWriter, r *http.Request) err
 	if err := e.validate(); err != nil {
 		return err
 	}
-	h := head{status: e.Status, header: e.Header, cookies: e.Cookies, contentType: sseContentType}
-	sw, body, err := newStreamWriter(w, r, h, sseDefaults, e.WriteTimeout, 0)
+	sw, body, err := e.open(w, r)
 	if err != nil || !body {
 		return err
 	}
+	return e.stream(sw, r)
+}
+
+// open returns the streamWriter of the response, or writes the head of
+// one without a body (see newStreamWriter). (A function of its own, as
+// stream is: the head's frame is not kept on the goroutine's stack for
+// the whole stream, which keeps an idle stream's stack within 8 KiB,
+// BenchmarkFanout's mem-B/sub.)
+func (e *EventSourceResponse) open(w http.ResponseWriter, r *http.Request) (*streamWriter, bool, error) {
+	h := head{status: e.Status, header: e.Header, cookies: e.Cookies, contentType: sseContentType}
+	return newStreamWriter(w, r, h, sseDefaults, e.WriteTimeout, 0)
+}
+
+// stream runs the producer on sw and ends the stream.
+func (e *EventSourceResponse) stream(sw *streamWriter, r *http.Request) (err error) {
 	ping := e.PingInterval
 	if ping == 0 {
 		ping = DefaultPingInterval

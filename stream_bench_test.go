@@ -266,12 +266,42 @@ func BenchmarkStreamSSE(b *testing.B) {
 			}
 		}
 	}}
+	data := func(yield func(Event) bool) {
+		for range events {
+			if !yield(Event{Data: `{"tick":1,"status":"ok"}`}) {
+				return
+			}
+		}
+	}
+	dataFloor := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		flusher, _ := w.(http.Flusher)
+		h := w.Header()
+		h.Set("Content-Type", "text/event-stream")
+		h.Set("Cache-Control", "no-cache")
+		w.WriteHeader(http.StatusOK)
+		buf := make([]byte, 0, 64)
+		for range events {
+			buf = append(buf[:0], "data: "...)
+			buf = append(buf, `{"tick":1,"status":"ok"}`...)
+			buf = append(buf, "\n\n"...)
+			if _, err := w.Write(buf); err != nil {
+				return
+			}
+			flusher.Flush()
+		}
+	})
 	for _, hh := range []struct {
 		name string
 		h    http.Handler
 	}{
 		{"floor", floor},
 		{"respond", HandlerFunc(func(*http.Request) (Responder, error) { return resp, nil })},
+		// Data alone, the common event, with and without pings.
+		{"data-floor", dataFloor},
+		{"data-respond", HandlerFunc(func(*http.Request) (Responder, error) { return EventSourceResponse{Seq: data}, nil })},
+		{"data-respond-noping", HandlerFunc(func(*http.Request) (Responder, error) {
+			return EventSourceResponse{Seq: data, PingInterval: -1}, nil
+		})},
 	} {
 		b.Run(hh.name, func(b *testing.B) {
 			w := &flushWriter{discardWriter: newDiscardWriter()}

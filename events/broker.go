@@ -87,6 +87,17 @@ func (b *Broker) init() {
 	}
 }
 
+// isShutdown reports whether Shutdown has been called. b.done must
+// have been made (by init).
+func (b *Broker) isShutdown() bool {
+	select {
+	case <-b.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // history and buffer return History and Buffer with their defaults.
 func (b *Broker) history() int {
 	if b.History <= 0 {
