@@ -22,7 +22,9 @@ import (
 // Transport, when this replica first reads it), whatever the number of
 // subscribers. A publish never waits for a subscriber: one that falls
 // Buffer events behind the newest is ended with [ErrSlow] and, when its
-// client reconnects, replays what it missed from the history.
+// client reconnects, replays what it missed from the history. A topic
+// costs memory for the events it keeps, and, with a Transport, a
+// reader while it has subscribers.
 type Broker struct {
 	// History is the number of events each topic keeps for subscribers
 	// that reconnect. Zero means [DefaultHistory]. With a Transport,
@@ -30,13 +32,17 @@ type Broker struct {
 	// replica keeps in memory.
 	History int
 	// MaxAge, if positive, also drops events from a topic's history once
-	// they are that old. Zero means events are kept until History
-	// newer ones push them out.
+	// they are that old, and lets a topic without subscribers go once
+	// its events have all expired. Zero means events are kept until
+	// History newer ones push them out, and a topic in memory is kept
+	// for good (a topic per user needs MaxAge). With a Transport, it
+	// applies to what this replica keeps in memory: the log's own limit
+	// decides what a reconnecting client can replay.
 	MaxAge time.Duration
-	// Buffer is how many events a live subscriber may fall behind the
-	// newest before it is ended with ErrSlow. Zero means
-	// [DefaultBuffer]. It is capped at History, so that a subscriber
-	// ended for being slow can still replay what it missed.
+	// Buffer is how far behind the newest event a live subscriber may
+	// fall before it is ended with ErrSlow: a burst of fewer events
+	// ends no one, and one ended still finds the rest of the history
+	// to replay. Zero means half of History; it is capped at History.
 	Buffer int
 	// Transport, if not nil, keeps the topics in a log shared by the
 	// brokers of several replicas, which also gives the IDs. Nil means
@@ -53,16 +59,12 @@ type Broker struct {
 	stop     context.CancelFunc // ends them
 	ctx      context.Context    // theirs
 	clock    func() time.Time   // time.Now; a test may set it
+	swept    time.Time          // the last sweep
 }
 
 // DefaultHistory is the History of a [Broker] whose History is zero: a
 // few minutes of a busy feed, about 1,000 frames of memory per topic.
 const DefaultHistory = 1000
-
-// DefaultBuffer is the Buffer of a [Broker] whose Buffer is zero: a
-// client behind by that many events is slower than the feed, and is
-// better served by a reconnection that replays them in one go.
-const DefaultBuffer = 256
 
 // Errors of a [Broker]; test for them with errors.Is.
 var (
@@ -107,11 +109,47 @@ func (b *Broker) history() int {
 }
 
 func (b *Broker) buffer() int {
-	n := b.Buffer
-	if n <= 0 {
-		n = DefaultBuffer
+	if b.Buffer <= 0 {
+		return max(b.history()/2, 1)
 	}
-	return min(n, b.history())
+	return min(b.Buffer, b.history())
+}
+
+// callContext returns ctx, also canceled by Shutdown, for a call to the
+// Transport on behalf of a subscriber: a stalled Redis must not hold
+// Shutdown for as long as the subscriber's request lasts.
+func (b *Broker) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(b.ctx, cancel)
+	return ctx, func() {
+		stop()
+		cancel()
+	}
+}
+
+// sweepInterval is how often Subscribe looks for topics to let go: a
+// minute, so that a broker with many topics pays for the look rarely.
+const sweepInterval = time.Minute
+
+// sweep lets go of the topics, in memory, that have no subscribers and
+// whose events have all expired (MaxAge), at most once per
+// sweepInterval. (With a Transport, a topic's reader lets it go.) b.mu
+// must be held.
+func (b *Broker) sweep() {
+	now := b.clock()
+	if b.MaxAge <= 0 || b.Transport != nil || now.Sub(b.swept) < sweepInterval {
+		return
+	}
+	b.swept = now
+	for name, t := range b.topics {
+		t.mu.Lock()
+		t.expire(now.Add(-b.MaxAge))
+		if t.subs == 0 && t.n == 0 && now.Sub(t.idle) >= b.MaxAge {
+			t.retired = true
+			delete(b.topics, name)
+		}
+		t.mu.Unlock()
+	}
 }
 
 // topic returns the topic called name, creating it. b.mu must be held.
@@ -143,24 +181,38 @@ func (b *Broker) Publish(ctx context.Context, topic string, ev respond.Event) (s
 		}
 		return b.Transport.Publish(ctx, topic, ev)
 	}
+	for {
+		if id, ok, err := b.publish(topic, ev); ok {
+			return id, err
+		}
+	}
+}
+
+// publish is Publish in memory; it reports false, publishing nothing,
+// if the topic was let go meanwhile.
+func (b *Broker) publish(topic string, ev respond.Event) (string, bool, error) {
 	b.mu.Lock()
 	t := b.topic(topic)
+	b.sweep()
 	b.mu.Unlock()
 
 	now := b.clock()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.retired {
+		return "", false, nil
+	}
 	next := t.last.next(uint64(now.UnixMilli()))
 	ev.ID = next.String()
 	frame, err := respond.EncodeEvent(ev)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+		return "", true, fmt.Errorf("%w: %w", ErrInvalidEvent, err)
 	}
 	if b.MaxAge > 0 {
 		t.expire(now.Add(-b.MaxAge))
 	}
 	t.append(entry{id: next, frame: frame, at: now})
-	return ev.ID, nil
+	return ev.ID, true, nil
 }
 
 // publishable checks what only Publish refuses, and encodes ev's JSON

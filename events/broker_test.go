@@ -262,3 +262,67 @@ func TestBrokerConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// A burst smaller than Buffer (half the history by default) ends no
+// live subscriber.
+func TestBrokerBurst(t *testing.T) {
+	var b Broker
+	sub, _ := b.Subscribe(t.Context(), "feed", "")
+	next := pull(t, sub)
+	ids := publish(t, &b, "feed", DefaultHistory/2)
+	for i, f := range frames(t, next, len(ids)) {
+		if want := frame(ids[i], strconv.Itoa(i)); f != want {
+			t.Fatalf("event %d = %q, want %q", i, f, want)
+		}
+	}
+}
+
+// An ID in the range of a topic's history that the topic never gave,
+// such as one from another process, is missed, not taken for a place.
+func TestBrokerForeignID(t *testing.T) {
+	ms := int64(1_000_000)
+	b := Broker{clock: func() time.Time { return time.UnixMilli(ms) }}
+	ms += 2
+	first := publish(t, &b, "feed", 1)[0] // the topic's floor is 1000002-0, this 1000002-1
+	ms += 2
+	publish(t, &b, "feed", 1) // 1000004-0
+	for _, tt := range []struct {
+		last   string
+		missed bool
+	}{
+		{first, false},
+		{"1000002-0", false}, // the floor: the topic began after it
+		{"1000003-0", true},  // between two of its events
+		{"1000002-5", true},  // the same millisecond, not given
+		{"1000000-0", true},  // before the topic
+	} {
+		sub, _ := b.Subscribe(t.Context(), "feed", tt.last)
+		if sub.Missed() != tt.missed {
+			t.Errorf("Subscribe after %s: Missed() = %v, want %v", tt.last, sub.Missed(), tt.missed)
+		}
+	}
+}
+
+// In memory, a topic without subscribers whose events have all expired
+// is let go; and a topic's ring grows with its events, not to History
+// at once.
+func TestBrokerLetsExpiredTopicGo(t *testing.T) {
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	b := Broker{MaxAge: time.Minute, clock: func() time.Time { return now }}
+	publish(t, &b, "user:1", 1)
+	b.mu.Lock()
+	if ring := len(b.topics["user:1"].ring); ring > 8 {
+		t.Errorf("a topic with one event has a ring of %d", ring)
+	}
+	b.mu.Unlock()
+	now = now.Add(2 * time.Minute)
+	publish(t, &b, "user:2", 1) // sweeps
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, ok := b.topics["user:1"]; ok {
+		t.Error("the expired topic without subscribers is still kept")
+	}
+	if _, ok := b.topics["user:2"]; !ok {
+		t.Error("the live topic was let go")
+	}
+}

@@ -1,7 +1,9 @@
 // Package events is a broker of server-sent events for
 // [respond.EventSourceResponse]: publish an event to a topic once, and
-// every subscriber receives it, on every replica, with nothing lost
-// across reconnections and restarts.
+// every subscriber receives it, on every replica; a client that
+// reconnects, to any replica, receives what it missed, and one that
+// cannot (its last event is older than the history, or from before a
+// restart of an in-memory broker) is told so.
 //
 // # Publishing and subscribing
 //
@@ -32,9 +34,11 @@
 // and subscribers read it from their own positions: a publish wakes
 // them all with one channel close, costs the same whatever their
 // number, and never waits for any. A subscriber that falls Buffer
-// events behind (a stalled client) is ended with [ErrSlow] rather than
-// buffered without bound; its EventSource reconnects and replays what
-// it missed.
+// events behind (half the history by default: a stalled client, not a
+// burst) is ended with [ErrSlow] rather than buffered without bound;
+// its EventSource reconnects and replays what it missed. A topic's
+// history grows with its events; in memory it is kept for clients that
+// reconnect, until MaxAge lets a topic without subscribers go.
 //
 // # Shutdown
 //
@@ -50,5 +54,6 @@
 // github.com/go-respond/respond/events/redis, the brokers of several
 // replicas share their topics: IDs are the log's, so a client that
 // reconnects to another replica resumes exactly where it left off. Each
-// replica reads each topic once, however many of its clients subscribe.
+// replica reads each topic once, however many of its clients subscribe,
+// and stops reading a topic 30 seconds after its last subscriber left.
 package events

@@ -23,19 +23,30 @@ const (
 // and it loses nothing (the reader resumes after its last event).
 const readerBackoff = 100 * time.Millisecond
 
-// startReader starts the goroutine that reads topic from the Transport
-// into t's ring, from the log's newest event on. t.mu must be held; b.mu
-// must not.
-func (b *Broker) startReader(name string, t *topic) error {
-	_, last, err := b.bounds(b.ctx, name)
+// readerIdle is how long a topic's reader runs on without subscribers
+// before it lets the topic go: long enough for the clients of a blip or
+// a deploy to reconnect to a topic still read.
+const readerIdle = 30 * time.Second
+
+// ensureReader starts, unless it runs, the goroutine that reads topic
+// from the Transport into t's ring, from the log's newest event on. It
+// holds t.startMu, not t.mu, while it asks the Transport, so that the
+// topic's subscribers are not held up.
+func (b *Broker) ensureReader(ctx context.Context, name string, t *topic) error {
+	t.startMu.Lock()
+	defer t.startMu.Unlock()
+	t.mu.Lock()
+	running := t.reading || t.retired
+	t.mu.Unlock()
+	if running || b.isShutdown() {
+		return nil
+	}
+	ctx, cancel := b.callContext(ctx)
+	defer cancel()
+	_, last, err := b.bounds(ctx, name)
 	if err != nil {
 		return err
 	}
-	// The ring is empty until the reader fills it (Publish does not
-	// touch it with a Transport): it holds every event after the log's
-	// newest, whatever this process's clock said when the topic was
-	// made.
-	t.floor, t.last = last, last
 	b.mu.Lock()
 	if b.shutdown {
 		b.mu.Unlock()
@@ -43,18 +54,28 @@ func (b *Broker) startReader(name string, t *topic) error {
 	}
 	b.readers.Add(1)
 	b.mu.Unlock()
+	t.mu.Lock()
+	// The ring is empty until the reader fills it (Publish does not
+	// touch it with a Transport): it holds every event after the log's
+	// newest, whatever this process's clock said when the topic was
+	// made.
+	t.floor, t.last = last, last
 	t.reading = true
+	t.idle = b.clock()
+	t.mu.Unlock()
 	go b.read(name, t, last)
 	return nil
 }
 
 // read appends the events of topic after the ID after to t's ring
-// until Shutdown.
+// until Shutdown, or until the topic has had no subscriber for
+// readerIdle, when it lets the topic go.
 func (b *Broker) read(name string, t *topic, after id) {
 	defer b.readers.Done()
 	ctx := b.ctx
-	for ctx.Err() == nil {
-		evs, err := b.Transport.Read(ctx, name, after.String(), readBatch, readWait)
+	count := min(readBatch, b.buffer()) // no batch may end a live subscriber
+	for ctx.Err() == nil && !b.retireIdle(name, t) {
+		evs, err := b.Transport.Read(ctx, name, after.String(), count, readWait)
 		if err != nil {
 			select {
 			case <-ctx.Done():
@@ -90,6 +111,24 @@ func (b *Broker) read(name string, t *topic, after id) {
 	}
 }
 
+// retireIdle lets t go, and reports true, if it has had no subscriber
+// for readerIdle: the next Subscribe makes a new topic, and a new
+// reader.
+func (b *Broker) retireIdle(name string, t *topic) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.subs > 0 || b.clock().Sub(t.idle) < readerIdle {
+		return false
+	}
+	t.retired, t.reading = true, false
+	if b.topics[name] == t {
+		delete(b.topics, name)
+	}
+	return true
+}
+
 // bounds is the Transport's Bounds, parsed.
 func (b *Broker) bounds(ctx context.Context, topic string) (trimmed, last id, err error) {
 	ts, ls, err := b.Transport.Bounds(ctx, topic)
@@ -106,7 +145,7 @@ func (b *Broker) bounds(ctx context.Context, topic string) (trimmed, last id, er
 }
 
 // errBadTransportEvent is the error for an event read from a Transport
-// that cannot be sent.
-func errBadTransportEvent(evID string, err error) error {
-	return fmt.Errorf("events: the transport's event %q cannot be sent: %v", evID, err)
+// whose ID is not one.
+func errBadTransportEvent(evID string) error {
+	return fmt.Errorf("events: the transport's event ID %q is not an ID", evID)
 }

@@ -10,7 +10,9 @@ import (
 // MissedEvent is the type of the event that [Broker.Stream] sends first
 // to a client whose Last-Event-ID could not be replayed (see
 // [Subscription.Missed]): its page should fetch the whole state again,
-// for instance with addEventListener("missed", reload).
+// for instance with addEventListener("missed", reload). It carries the
+// ID the stream resumes from, so that a reconnection before the next
+// event is not told again.
 const MissedEvent = "missed"
 
 // StreamWriteTimeout is the WriteTimeout of the responses of
@@ -30,6 +32,12 @@ const StreamWriteTimeout = 10 * time.Second
 // in a few seconds: an error status would make it give up for good.
 func (b *Broker) Stream(r *http.Request, topic string) respond.EventSourceResponse {
 	resp := respond.EventSourceResponse{WriteTimeout: StreamWriteTimeout}
+	if r.Method == http.MethodHead {
+		// The headers only: EventSourceResponse does not run the
+		// producer, and a subscription would start a reader for nothing.
+		resp.Seq2 = func(func(respond.Event, error) bool) {}
+		return resp
+	}
 	sub, err := b.Subscribe(r.Context(), topic, r.Header.Get("Last-Event-ID"))
 	switch {
 	case err != nil:
@@ -40,7 +48,9 @@ func (b *Broker) Stream(r *http.Request, topic string) respond.EventSourceRespon
 		}
 	case sub.Missed():
 		resp.Seq2 = func(yield func(respond.Event, error) bool) {
-			sub.events(respond.Event{Event: MissedEvent}, yield)
+			// With an ID, so that a reconnection before the next event
+			// does not send the stale one again.
+			sub.events(respond.Event{Event: MissedEvent, ID: sub.pos.String()}, yield)
 		}
 	default:
 		resp.Seq2 = sub.Events

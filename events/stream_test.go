@@ -94,7 +94,7 @@ func TestStreamOverServer(t *testing.T) {
 	}
 	late, r3 := open(ids[0])
 	defer late.Body.Close()
-	if got, want := readEvent(t, r3), "event: missed\ndata:\n"; got != want {
+	if got, want := readEvent(t, r3), "event: missed\nid: "+ids[4]+"\ndata:\n"; got != want {
 		t.Fatalf("first event after a lost ID = %q, want %q", got, want)
 	}
 

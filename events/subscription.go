@@ -23,52 +23,100 @@ type Subscription struct {
 // Subscribe returns a subscription to topic that starts after the event
 // whose ID is lastEventID (the request's Last-Event-ID header), or with
 // the next event published if lastEventID is empty. ctx is the
-// request's: Events ends when it is done. When lastEventID is older
-// than the topic's history, from another broker's clock, or not an ID
-// at all, the events after it cannot be replayed: the subscription
-// starts with the next event, and Missed reports it, so that the
-// application can send the whole state first. Subscribe fails only
-// when the Transport does.
+// request's: Events ends when it is done, and until then the
+// subscription keeps the topic's reader, with a Transport, running.
+// When lastEventID is older than the topic's history, is not an ID
+// this topic gave (one from before a restart of an in-memory broker,
+// say), or is not an ID at all, the events after it cannot be
+// replayed: the subscription starts with the next event, and Missed
+// reports it, so that the application can send the whole state first.
+// Subscribe fails only when the Transport does.
 func (b *Broker) Subscribe(ctx context.Context, topic, lastEventID string) (*Subscription, error) {
-	b.mu.Lock()
-	t := b.topic(topic)
-	shutdown := b.shutdown
-	b.mu.Unlock()
-	s := &Subscription{b: b, t: t, name: topic, ctx: ctx}
+	for {
+		b.mu.Lock()
+		t := b.topic(topic)
+		b.sweep()
+		b.mu.Unlock()
+		if b.Transport != nil {
+			if err := b.ensureReader(ctx, topic, t); err != nil {
+				return nil, err
+			}
+		}
+		s, ask, ok := b.position(t, topic, ctx, lastEventID)
+		if !ok {
+			continue // the topic was retired meanwhile: take the new one
+		}
+		context.AfterFunc(ctx, s.release)
+		if ask {
+			if err := s.askTransport(lastEventID); err != nil {
+				s.release()
+				return nil, err
+			}
+		}
+		return s, nil
+	}
+}
 
+// position registers a subscription to t and places it after
+// lastEventID, if t knows that ID; ask reports that only the Transport
+// can tell (the ID is outside what this replica has read). It reports
+// false, registering nothing, for a retired topic.
+func (b *Broker) position(t *topic, name string, ctx context.Context, lastEventID string) (s *Subscription, ask, ok bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if b.Transport != nil && !t.reading && !shutdown {
-		if err := b.startReader(topic, t); err != nil {
-			return nil, err
-		}
+	if t.retired {
+		return nil, false, false
 	}
-	if b.MaxAge > 0 {
+	t.subs++
+	s = &Subscription{b: b, t: t, name: name, ctx: ctx, pos: t.last, live: true}
+	if b.MaxAge > 0 && b.Transport == nil {
 		t.expire(b.clock().Add(-b.MaxAge))
 	}
-	a, ok := parseID(lastEventID)
-	switch {
-	case lastEventID == "":
-		s.pos = t.last
-	case ok && !a.less(t.floor) && !t.last.less(a):
-		s.pos = a // in the history
-	case ok && b.Transport != nil:
-		// Older than this replica has read (the log may have it), or
-		// newer (another replica's, not read here yet).
-		trimmed, last, err := b.bounds(ctx, topic)
-		if err != nil {
-			return nil, err
-		}
-		if a.less(trimmed) || last.less(a) {
-			s.pos, s.missed = t.last, true
-		} else {
-			s.pos = a
-		}
-	default:
-		s.pos, s.missed = t.last, true
+	if lastEventID == "" {
+		return s, false, true
 	}
-	s.live = s.pos == t.last
-	return s, nil
+	a, valid := parseID(lastEventID)
+	switch {
+	case !valid:
+		s.missed = true
+	case b.Transport != nil && !a.less(t.floor) && !t.last.less(a):
+		s.pos, s.live = a, a == t.last // IDs are the log's: in range is in the log
+	case b.Transport != nil:
+		return s, true, true
+	case t.has(a):
+		s.pos, s.live = a, a == t.last
+	default:
+		s.missed = true
+	}
+	return s, false, true
+}
+
+// askTransport places the subscription after a, which this replica has
+// not read, if the Transport's log still holds every event after it.
+func (s *Subscription) askTransport(lastEventID string) error {
+	a, _ := parseID(lastEventID)
+	ctx, cancel := s.b.callContext(s.ctx)
+	defer cancel()
+	trimmed, last, err := s.b.bounds(ctx, s.name)
+	if err != nil {
+		return err
+	}
+	if a.less(trimmed) || last.less(a) {
+		s.missed = true // and s.pos stays the newest this replica had
+		return nil
+	}
+	s.pos, s.live = a, false
+	return nil
+}
+
+// release unregisters the subscription, once its context is done.
+func (s *Subscription) release() {
+	t := s.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.subs--; t.subs == 0 {
+		t.idle = s.b.clock()
+	}
 }
 
 // Missed reports whether events after the subscriber's last event ID
@@ -196,15 +244,16 @@ func yieldEnd(yield func(respond.Event, error) bool, err error) {
 // position that this replica no longer (or never) had in memory. It
 // reports whether to go on.
 func (s *Subscription) replay(yield func(respond.Event, error) bool, count int) bool {
-	tr := s.b.Transport
-	evs, err := tr.Read(s.ctx, s.name, s.pos.String(), count, 0)
+	ctx, cancel := s.b.callContext(s.ctx)
+	defer cancel()
+	evs, err := s.b.Transport.Read(ctx, s.name, s.pos.String(), count, 0)
 	if err != nil {
 		yield(respond.Event{}, err)
 		return false
 	}
 	// Trimmed between Subscribe and now, or while this subscriber was
 	// reading: the events after its position are no longer all there.
-	trimmed, _, err := s.b.bounds(s.ctx, s.name)
+	trimmed, _, err := s.b.bounds(ctx, s.name)
 	if err == nil && s.pos.less(trimmed) || err == nil && len(evs) == 0 {
 		err = ErrSlow
 	}
@@ -214,15 +263,18 @@ func (s *Subscription) replay(yield func(respond.Event, error) bool, count int) 
 	}
 	for _, ev := range evs {
 		next, ok := parseID(ev.ID)
-		frame, err := respond.EncodeEvent(ev)
-		if !ok || err != nil {
-			yield(respond.Event{}, errBadTransportEvent(ev.ID, err))
+		if !ok {
+			yield(respond.Event{}, errBadTransportEvent(ev.ID))
 			return false
 		}
 		if !s.pos.less(next) {
 			continue // a Transport that returned what it was not asked for
 		}
 		s.pos = next
+		frame, err := respond.EncodeEvent(ev)
+		if err != nil {
+			continue // an event no client can be sent, skipped as the reader skips it
+		}
 		if !yield(respond.Event{Encoded: frame}, nil) {
 			return false
 		}

@@ -16,13 +16,19 @@ import (
 type topic struct {
 	mu      sync.Mutex
 	ring    []entry // a circular buffer: the n entries from start
+	size    int     // the most entries ring may grow to, History
 	start   int
 	n       int
 	floor   id            // every event after floor is in the ring
 	last    id            // the newest event's ID, or floor
 	changed chan struct{} // closed when an event is appended
 
-	reading bool // a Transport's reader is running for the topic
+	subs    int       // subscriptions whose context is not done
+	idle    time.Time // when subs last fell to 0
+	reading bool      // a Transport's reader is running for the topic
+	retired bool      // removed from the broker: Subscribe must look again
+
+	startMu sync.Mutex // serializes the start of the reader, outside mu
 }
 
 // entry is one event of the ring.
@@ -33,9 +39,10 @@ type entry struct {
 }
 
 // newTopic returns a topic whose ring holds up to size events, all after
-// floor.
+// floor. The ring grows as events come, so that a topic with few events
+// (one per user, say) costs little.
 func newTopic(size int, floor id) *topic {
-	return &topic{ring: make([]entry, size), floor: floor, last: floor, changed: make(chan struct{})}
+	return &topic{size: size, floor: floor, last: floor, changed: make(chan struct{})}
 }
 
 // at returns the i-th entry from the oldest. t.mu must be held.
@@ -45,13 +52,41 @@ func (t *topic) at(i int) *entry { return &t.ring[(t.start+i)%len(t.ring)] }
 // wakes the subscribers. t.mu must be held.
 func (t *topic) append(e entry) {
 	if t.n == len(t.ring) {
-		t.drop()
+		if len(t.ring) < t.size {
+			t.grow()
+		} else {
+			t.drop()
+		}
 	}
 	*t.at(t.n) = e
 	t.n++
 	t.last = e.id
 	close(t.changed)
 	t.changed = make(chan struct{})
+}
+
+// grow doubles the ring, up to size, with its entries from index 0.
+// t.mu must be held.
+func (t *topic) grow() {
+	ring := make([]entry, min(max(2*len(t.ring), 8), t.size))
+	for i := range t.n {
+		ring[i] = *t.at(i)
+	}
+	t.ring, t.start = ring, 0
+}
+
+// has reports whether a is the ID of an event of the ring, or its
+// floor: an ID this topic gave, not one from another process that
+// falls in the same range. t.mu must be held.
+func (t *topic) has(a id) bool {
+	if a == t.floor {
+		return true
+	}
+	if a.less(t.floor) || t.last.less(a) {
+		return false
+	}
+	k := t.after(a)
+	return k > 0 && t.at(k-1).id == a
 }
 
 // drop removes the oldest entry. t.mu must be held.

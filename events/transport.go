@@ -10,8 +10,9 @@ import (
 // A Transport keeps the events of every topic in a log that the brokers
 // of several replicas share, such as a Redis stream (the module
 // github.com/go-respond/respond/events/redis). The broker of each
-// replica reads each topic it has subscribers for once and fans its
-// events out to them; it reads older events from the Transport only
+// replica reads each topic it has subscribers for once (and for 30
+// seconds after the last has gone, for the clients that reconnect) and
+// fans its events out to them; it reads older events from the Transport only
 // for a client that reconnects with an ID older than the broker has
 // seen.
 //

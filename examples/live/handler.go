@@ -16,9 +16,10 @@ var page string
 // topic is the feed's topic.
 const topic = "feed"
 
-// maxEvent is the largest body /publish takes, 64 KiB: a feed's events
-// are small, and each one is kept in every replica's history.
-const maxEvent = 64 << 10
+// maxEvent is the largest body /publish takes, 16 KiB: a feed's events
+// are small, and each one is kept in every replica's history (at most
+// 16 MiB for the broker's 1,000 events).
+const maxEvent = 16 << 10
 
 // newHandler returns the routes of the feed on broker.
 func newHandler(broker *events.Broker) http.Handler {
@@ -32,7 +33,7 @@ func newHandler(broker *events.Broker) http.Handler {
 	mux.Handle("POST /publish", respond.HandlerFunc(func(r *http.Request) (respond.Responder, error) {
 		body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxEvent))
 		if errors.As(err, new(*http.MaxBytesError)) {
-			return nil, respond.HTTPError{Status: http.StatusRequestEntityTooLarge, Detail: "an event is at most 64 KiB"}
+			return nil, respond.HTTPError{Status: http.StatusRequestEntityTooLarge, Detail: "an event is at most 16 KiB"}
 		}
 		if err != nil {
 			return nil, err

@@ -23,11 +23,20 @@ import (
 type redisTransport struct {
 	addr   string
 	maxLen int
-	idle   chan *respConn // a small pool of connections
+	idle   chan *respConn // the pool of idle connections
+	slots  chan struct{}  // one per connection in use or idle, at most maxConns
 }
 
+// maxConns bounds the connections to Redis: the feed's one topic needs
+// one for its reader and a few for publishes and replays.
+const maxConns = 16
+
+// commandTimeout bounds a command's round trip (beyond an XREAD's own
+// wait): a Redis that hangs fails the command instead of holding it.
+const commandTimeout = 5 * time.Second
+
 func newRedisTransport(addr string) *redisTransport {
-	return &redisTransport{addr: addr, maxLen: 10000, idle: make(chan *respConn, 8)}
+	return &redisTransport{addr: addr, maxLen: 10000, idle: make(chan *respConn, maxConns), slots: make(chan struct{}, maxConns)}
 }
 
 // publishScript is events/redis's: XADD with the previous ID in p.
@@ -61,7 +70,7 @@ func (t *redisTransport) Read(ctx context.Context, topic, after string, count in
 	key := "events:" + topic
 	var entries any
 	if wait > 0 {
-		reply, err := t.do(ctx, "XREAD", "COUNT", strconv.Itoa(count), "BLOCK", strconv.FormatInt(wait.Milliseconds(), 10), "STREAMS", key, after)
+		reply, err := t.doWait(ctx, wait, "XREAD", "COUNT", strconv.Itoa(count), "BLOCK", strconv.FormatInt(wait.Milliseconds(), 10), "STREAMS", key, after)
 		if err != nil || reply == nil {
 			return nil, err
 		}
@@ -153,33 +162,65 @@ func entry(e any) (string, map[string]string, bool) {
 // string, an int64, nil, or a []any of those. A Redis error reply is
 // returned as an error, and the connection kept.
 func (t *redisTransport) do(ctx context.Context, args ...string) (any, error) {
-	var c *respConn
-	select {
-	case c = <-t.idle:
-	default:
-		var d net.Dialer
-		conn, err := d.DialContext(ctx, "tcp", t.addr)
-		if err != nil {
-			return nil, fmt.Errorf("redis: %w", err)
-		}
-		c = &respConn{conn: conn, r: bufio.NewReader(conn)}
+	return t.doWait(ctx, 0, args...)
+}
+
+// doWait is do for a command that may block for up to wait on the
+// server (XREAD BLOCK).
+func (t *redisTransport) doWait(ctx context.Context, wait time.Duration, args ...string) (any, error) {
+	c, err := t.get(ctx)
+	if err != nil {
+		return nil, err
 	}
+	c.conn.SetDeadline(time.Now().Add(wait + commandTimeout))
 	// A canceled context interrupts a blocked read (XREAD BLOCK).
 	stop := context.AfterFunc(ctx, func() { c.conn.SetDeadline(time.Now()) })
 	reply, err := c.do(args)
-	if !stop() || err != nil && !errors.As(err, new(redisError)) {
-		c.conn.Close() // its state is unknown
-		if ctx.Err() != nil {
+	interrupted := !stop()
+	if err != nil && !errors.As(err, new(redisError)) || interrupted {
+		// Its state is unknown, or its deadline is past: not reused. A
+		// reply read whole before the cancellation still counts.
+		t.discard(c)
+		if err != nil && ctx.Err() != nil {
 			err = ctx.Err()
 		}
-		return nil, err
+		return reply, err
+	}
+	t.put(c)
+	return reply, err
+}
+
+// get returns an idle connection, or dials one if fewer than maxConns
+// are open, or waits for one.
+func (t *redisTransport) get(ctx context.Context) (*respConn, error) {
+	select {
+	case c := <-t.idle:
+		return c, nil
+	default:
 	}
 	select {
-	case t.idle <- c:
-	default:
-		c.conn.Close()
+	case c := <-t.idle:
+		return c, nil
+	case t.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	return reply, err
+	d := net.Dialer{Timeout: commandTimeout}
+	conn, err := d.DialContext(ctx, "tcp", t.addr)
+	if err != nil {
+		<-t.slots
+		return nil, fmt.Errorf("redis: %w", err)
+	}
+	return &respConn{conn: conn, r: bufio.NewReader(conn)}, nil
+}
+
+// put returns c to the pool.
+func (t *redisTransport) put(c *respConn) { t.idle <- c } // never full: at most maxConns exist
+
+// discard closes c and frees its slot.
+func (t *redisTransport) discard(c *respConn) {
+	c.conn.Close()
+	<-t.slots
 }
 
 // respConn is one connection speaking RESP2.
@@ -212,7 +253,7 @@ func (c *respConn) do(args []string) (any, error) {
 }
 
 // maxBulk bounds a reply's strings and arrays: an event is at most the
-// 64 KiB that /publish takes, and no reply of these commands is larger.
+// 16 KiB that /publish takes, and no reply of these commands is larger.
 const maxBulk = 1 << 20
 
 func (c *respConn) reply() (any, error) {
