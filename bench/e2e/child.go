@@ -123,24 +123,18 @@ func StartChild(exe, name string) (*Child, error) {
 }
 
 // CPU returns the server's CPU time so far, in nanoseconds.
-func (c *Child) CPU() (int64, error) {
-	if _, err := io.WriteString(c.in, "cpu\n"); err != nil {
-		return 0, err
-	}
-	v, err := c.read("cpu")
-	if err != nil {
-		return 0, err
-	}
-	return strconv.ParseInt(v, 10, 64)
-}
+func (c *Child) CPU() (int64, error) { return c.query("cpu") }
 
 // Heap returns the server's memory in use after a full collection, in
 // bytes: its heap and its goroutines' stacks.
-func (c *Child) Heap() (int64, error) {
-	if _, err := io.WriteString(c.in, "heap\n"); err != nil {
+func (c *Child) Heap() (int64, error) { return c.query("heap") }
+
+// query asks the server for the number called key.
+func (c *Child) query(key string) (int64, error) {
+	if _, err := io.WriteString(c.in, key+"\n"); err != nil {
 		return 0, err
 	}
-	v, err := c.read("heap")
+	v, err := c.read(key)
 	if err != nil {
 		return 0, err
 	}
