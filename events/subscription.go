@@ -158,12 +158,12 @@ func (s *Subscription) send(yield func(respond.Event, error) bool) {
 	t, buffer := s.t, s.b.buffer()
 	caughtUp := s.live // not replaying: held to Buffer
 	for !s.b.isShutdown() {
-		t.mu.Lock()
-		if s.b.MaxAge > 0 && s.b.Transport == nil {
-			t.expire(s.b.clock().Add(-s.b.MaxAge))
-		}
+		// Read-locked: the subscribers a publish wakes read the ring
+		// at once (BenchmarkFanout). Expiry is Publish's and
+		// Subscribe's, under the write lock.
+		t.mu.RLock()
 		if s.pos.less(t.floor) {
-			t.mu.Unlock()
+			t.mu.RUnlock()
 			if caughtUp || s.b.Transport == nil {
 				yieldEnd(yield, ErrSlow)
 				return
@@ -177,14 +177,14 @@ func (s *Subscription) send(yield func(respond.Event, error) bool) {
 		if k == t.n {
 			caughtUp = true
 			changed := t.changed
-			t.mu.Unlock()
+			t.mu.RUnlock()
 			if !s.wait(changed) {
 				return
 			}
 			continue
 		}
 		if caughtUp && t.n-k > buffer {
-			t.mu.Unlock()
+			t.mu.RUnlock()
 			yieldEnd(yield, ErrSlow)
 			return
 		}
@@ -210,7 +210,7 @@ func (s *Subscription) wait(changed <-chan struct{}) bool {
 }
 
 // deliver takes up to batchSize events from the k-th of the ring on,
-// unlocks the topic, which must be locked, and yields them; it reports
+// unlocks the topic, which must be read-locked, and yields them; it reports
 // whether to go on.
 func (s *Subscription) deliver(yield func(respond.Event, error) bool, k int) bool {
 	t := s.t
@@ -221,7 +221,7 @@ func (s *Subscription) deliver(yield func(respond.Event, error) bool, k int) boo
 		n++
 	}
 	s.pos = t.at(k + n - 1).id
-	t.mu.Unlock()
+	t.mu.RUnlock()
 	for _, f := range batch[:n] {
 		if !yield(respond.Event{Encoded: f}, nil) {
 			return false

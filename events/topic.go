@@ -14,7 +14,7 @@ import (
 // and replaces, so a publish costs the same whatever their number, and
 // a subscriber that goes away leaves nothing behind.
 type topic struct {
-	mu      sync.Mutex
+	mu      sync.RWMutex
 	ring    []entry // a circular buffer: the n entries from start
 	size    int     // the most entries ring may grow to, History
 	start   int
