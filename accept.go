@@ -151,7 +151,9 @@ func skipToken(s string, i int) int {
 	return i
 }
 
-// skipQuoted returns the index after the quoted-string at s[i], '"'.
+// skipQuoted returns the index after the quoted-string at s[i], '"', or
+// len(s) for one that is not closed, even by a backslash at the very
+// end (which would otherwise step past it: FuzzAcceptEncoding).
 func skipQuoted(s string, i int) int {
 	for i++; i < len(s); i++ {
 		switch s[i] {
@@ -161,7 +163,7 @@ func skipQuoted(s string, i int) int {
 			return i + 1
 		}
 	}
-	return i
+	return min(i, len(s))
 }
 
 // skipElement returns the index after the ',' that ends the element at

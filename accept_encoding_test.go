@@ -27,6 +27,10 @@ func TestAcceptEncoding(t *testing.T) {
 		{"malformed elements skipped", []string{"br;q=2, gzip;q=, zstd;q=0.25, ;q=1, deflate"}, codingQualities{0, 250, 0, 1}},
 		{"extension after q ignored", []string{`gzip;q=0.5;ext="a,b", br`}, codingQualities{1000, 0, 500, 1}},
 		{"spaces and tabs", []string{" br ;\tq=0.5 ,\tgzip "}, codingQualities{500, 0, 1000, 1}},
+		// A quoted value cut off by the end of the header, after a
+		// backslash too, ends the element (it once panicked).
+		{"unclosed quote with a backslash", []string{`br, gzip;q="\`}, codingQualities{1000, 0, 0, 1}},
+		{"unclosed quote", []string{`gzip;ext="a, br`}, codingQualities{0, 0, 1000, 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -38,6 +38,7 @@ func TestNegotiate(t *testing.T) {
 		{"parameters more specific", []string{"text/html;level=1;q=0.2, text/html;q=0.9"}, []string{"text/html;level=1", "text/html"}, 1},
 		{"parameter not offered: no match", []string{"text/plain;format=flowed"}, []string{"text/plain; charset=utf-8"}, -1},
 		{"offer's parameters need not be asked for", []string{"text/plain"}, []string{"text/plain; charset=utf-8"}, 0},
+		{"unclosed quote with a backslash", []string{`text/html, application/json;q="\`}, jsonHTML, 1},
 		{"quoted parameter value", []string{`text/plain;charset="UTF-8"`}, []string{"text/plain; charset=utf-8"}, 0},
 		{"accept-ext after q ignored", []string{"text/html;q=0.5;ext=1, application/json;q=0.4"}, jsonHTML, 1},
 		{"several Accept lines", []string{"application/json;q=0.1", "text/html"}, jsonHTML, 1},
