@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"testing"
@@ -116,5 +117,40 @@ func TestStreamOverServer(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > base {
 		t.Errorf("%d goroutines after Shutdown, %d before", n, base)
+	}
+}
+
+// Over HTTP/2 (TLS, as browsers speak it), a stream receives its events
+// and the server's Shutdown ends it cleanly with a retry.
+func TestStreamOverHTTP2(t *testing.T) {
+	var b Broker
+	srv := httptest.NewUnstartedServer(respond.HandlerFunc(func(r *http.Request) (respond.Responder, error) {
+		return b.Stream(r, "feed"), nil
+	}))
+	srv.EnableHTTP2 = true
+	srv.Config.RegisterOnShutdown(b.Shutdown)
+	srv.StartTLS()
+	defer srv.Close()
+	res, err := srv.Client().Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.ProtoMajor != 2 {
+		t.Fatalf("protocol %s, want HTTP/2", res.Proto)
+	}
+	r := bufio.NewReader(res.Body)
+	id := publishData(t, &b, "feed", "over h2")
+	if got, want := readEvent(t, r), "id: "+id+"\ndata: over h2\n"; got != want {
+		t.Fatalf("event %q, want %q", got, want)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Config.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	rest, err := io.ReadAll(r)
+	if err != nil || !strings.HasPrefix(string(rest), "retry: ") {
+		t.Errorf("after Shutdown: %q, %v; want a retry and a clean end", rest, err)
 	}
 }
