@@ -86,7 +86,41 @@ func FuzzNegotiate(f *testing.F) {
 				t.Fatalf("Negotiate(%q) chose %q among %q, but not alone", accept, offers[got], offers)
 			}
 		}
+		// The cached ranges rank as the scan does.
+		type ranking struct {
+			Spec []int8
+			Q    []int16
+		}
+		scanned := ranking{[]int8{-1, -1, -1}, make([]int16, 3)}
+		rankScanned(accept, offers, scanned.Spec, scanned.Q)
+		cached := ranking{[]int8{-1, -1, -1}, make([]int16, 3)}
+		for _, rng := range parseAccept(accept) {
+			rng.rank(offers, cached.Spec, cached.Q)
+		}
+		if diff := cmp.Diff(scanned, cached); diff != "" {
+			t.Fatalf("Accept %q: cached ranges rank otherwise than the scan (-scanned +cached):\n%s", accept, diff)
+		}
 	})
+}
+
+// TestNegotiateAllocs checks that Negotiate allocates nothing, for an
+// Accept value from the cache of parsed values and for one too long
+// for it, which is scanned as it is ranked.
+func TestNegotiateAllocs(t *testing.T) {
+	long := strings.Repeat("x/y;q=0.1, ", 30) + "text/html"
+	if _, ok := acceptRanges.lookup(long); ok {
+		t.Fatalf("a %d-byte Accept was cached", len(long))
+	}
+	for _, accept := range []string{browserAccept, long} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header["Accept"] = []string{accept}
+		if got := Negotiate(r, "application/json", "text/html"); got != 1 {
+			t.Errorf("Negotiate(%.20q…) = %d, want 1", accept, got)
+		}
+		if n := testing.AllocsPerRun(100, func() { Negotiate(r, "application/json", "text/html") }); n != 0 {
+			t.Errorf("Negotiate(%.20q…): %v allocations, want 0", accept, n)
+		}
+	}
 }
 
 func BenchmarkNegotiate(b *testing.B) {

@@ -55,20 +55,52 @@ const (
 // value once. Reads take no lock: the map is replaced, never modified.
 type valueCache[V any] struct {
 	build func(string) V
-	mu    sync.Mutex // serializes writers
-	m     atomic.Pointer[map[string]V]
-	full  atomic.Bool // the map holds maxCached values
+	// maxKey is the longest key kept; 0 means maxCachedKey.
+	maxKey int
+	mu     sync.Mutex // serializes writers
+	m      atomic.Pointer[map[string]V]
+	full   atomic.Bool // the map holds maxCached values
 }
 
+// get returns the value of key, built once while the cache has room.
 func (c *valueCache[V]) get(key string) V {
 	if m := c.m.Load(); m != nil {
 		if v, ok := (*m)[key]; ok {
 			return v
 		}
 	}
-	if len(key) > maxCachedKey || c.full.Load() {
+	if !c.room(key) {
 		return c.build(key)
 	}
+	return c.add(key)
+}
+
+// lookup is get for a caller that can do without the value: for a key
+// the cache cannot keep, it reports false and builds nothing.
+func (c *valueCache[V]) lookup(key string) (V, bool) {
+	if m := c.m.Load(); m != nil {
+		if v, ok := (*m)[key]; ok {
+			return v, true
+		}
+	}
+	if !c.room(key) {
+		var zero V
+		return zero, false
+	}
+	return c.add(key), true
+}
+
+// room reports whether the cache can keep key.
+func (c *valueCache[V]) room(key string) bool {
+	maxKey := c.maxKey
+	if maxKey == 0 {
+		maxKey = maxCachedKey
+	}
+	return len(key) <= maxKey && !c.full.Load()
+}
+
+// add builds the value of key and keeps it while the cache has room.
+func (c *valueCache[V]) add(key string) V {
 	// A copy, so that the cache does not pin the memory the key came
 	// from: a header value can be a slice of a whole request line.
 	key = strings.Clone(key)
