@@ -3,6 +3,7 @@ package respond
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 )
 
@@ -117,26 +118,16 @@ func validKey(k string) bool {
 // and returns how many it stored: with them, head.setHeader need not
 // range over hdr a second time. It allocates nothing unless hdr has more
 // than 8 keys that are not canonical (the "x-request-id" of a FastAPI
-// user, say).
+// user, say) and more keys than keep holds.
 func checkHeader(hdr http.Header, keep []headerEntry, found *headerFound) (kept int, length []string, err error) {
-	var buf [8]respelling
-	respelled := buf[:0]
+	respelled := false
 	for k, vs := range hdr {
 		if !isCanonical(k) {
 			if !validKey(k) {
 				return 0, nil, &headerError{k, "name is not a token"}
 			}
-			c := canonicalKey(k)
-			if _, ok := hdr[c]; ok && c != k {
-				return 0, nil, twiceError(c, k, c)
-			}
-			for _, r := range respelled {
-				if r.canonical == c {
-					return 0, nil, twiceError(c, k, r.key)
-				}
-			}
-			respelled = append(respelled, respelling{c, k})
-			k = c
+			k = canonicalKeys.get(k)
+			respelled = true
 		}
 		if err := checkValues(k, vs); err != nil {
 			return 0, nil, err
@@ -155,7 +146,50 @@ func checkHeader(hdr http.Header, keep []headerEntry, found *headerFound) (kept 
 			kept++
 		}
 	}
+	if respelled {
+		if kept == len(hdr) {
+			err = twiceKept(hdr, keep[:kept])
+		} else {
+			err = twiceRespelled(hdr)
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+	}
 	return kept, length, nil
+}
+
+// twiceKept returns an ErrInvalidHeader if two keys of hdr have one
+// canonical form, given kept, the canonical keys of all of them: a
+// comparison of a few short strings, where twiceRespelled looks up the
+// map for every key that is not canonical.
+func twiceKept(hdr http.Header, kept []headerEntry) error {
+	for i := range kept {
+		for j := i + 1; j < len(kept); j++ {
+			if kept[i].key == kept[j].key {
+				return twiceError(hdr, kept[i].key)
+			}
+		}
+	}
+	return nil
+}
+
+// twiceRespelled is twiceKept for a header that check did not keep
+// whole.
+func twiceRespelled(hdr http.Header) error {
+	var buf [8]string
+	respelled := buf[:0] // canonical forms of the keys that are not canonical
+	for k := range hdr {
+		if isCanonical(k) {
+			continue
+		}
+		c := canonicalKeys.get(k)
+		if _, ok := hdr[c]; ok && c != k || slices.Contains(respelled, c) {
+			return twiceError(hdr, c)
+		}
+		respelled = append(respelled, c)
+	}
+	return nil
 }
 
 // headerFound is what checkHeader found in a Header for a buffered
@@ -170,12 +204,17 @@ type headerEntry struct {
 	values []string
 }
 
-// respelling is a key that is not canonical, and its canonical form.
-type respelling struct{ canonical, key string }
-
-// twiceError reports the header key given as both a and b.
-func twiceError(key, a, b string) error {
-	return &headerError{key, "given twice, as " + strconv.Quote(min(a, b)) + " and " + strconv.Quote(max(a, b))}
+// twiceError reports the header key given twice in hdr, with the first
+// two of its spellings in sorted order.
+func twiceError(hdr http.Header, key string) error {
+	var spellings []string
+	for k := range hdr {
+		if canonicalKey(k) == key {
+			spellings = append(spellings, k)
+		}
+	}
+	slices.Sort(spellings)
+	return &headerError{key, "given twice, as " + strconv.Quote(spellings[0]) + " and " + strconv.Quote(spellings[1])}
 }
 
 // checkValues returns an ErrInvalidHeader if a value of the header key

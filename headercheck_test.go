@@ -3,6 +3,7 @@ package respond
 import (
 	"errors"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -77,6 +78,8 @@ func TestInvalidHeaderRefused(t *testing.T) {
 		{name: "Response two spellings of one key", resp: Response{Header: http.Header{"etag": {`"a"`}, "ETag": {`"b"`}}}},
 		{name: "Response canonical and other spelling of one key", resp: Response{Header: http.Header{"Cache-Control": {"a"}, "cache-control": {"b"}}}},
 		{name: "WithHeader two spellings of one key", resp: WithHeader(Response{}, http.Header{"x-a": {"1"}, "X-A": {"2"}})},
+		{name: "Response two spellings among more keys than are kept", resp: Response{Header: manyKeys(http.Header{"x-a": {"1"}, "X-a": {"2"}})}},
+		{name: "Response canonical and other spelling among more keys than are kept", resp: Response{Header: manyKeys(http.Header{"x-a": {"1"}, "X-A": {"2"}})}},
 		{name: "Response Content-Length not the body's", resp: Response{Content: []byte("ab"), Header: bad("Content-Length", "5")}},
 		{name: "Response content-length not the body's", resp: Response{Content: []byte("ab"), Header: bad("content-length", "1")}},
 		{name: "JSON Content-Length not the body's", resp: JSONResponse{Content: 1, Header: bad("Content-Length", "10")}},
@@ -114,6 +117,8 @@ func TestInvalidHeaderError(t *testing.T) {
 		{"key", Response{Header: http.Header{"X A": {"1"}}}, `respond: header "X A": name is not a token`},
 		{"media type", Response{MediaType: "text/plain\x00"}, `respond: header "Content-Type": value contains a control character`},
 		{"two spellings", Response{Header: http.Header{"etag": {"1"}, "ETag": {"2"}}}, `respond: header "Etag": given twice, as "ETag" and "etag"`},
+		{"three spellings", Response{Header: http.Header{"etag": {"1"}, "ETAG": {"2"}, "Etag": {"3"}}}, `respond: header "Etag": given twice, as "ETAG" and "Etag"`},
+		{"two spellings among more keys than are kept", Response{Header: manyKeys(http.Header{"etag": {"1"}, "ETag": {"2"}})}, `respond: header "Etag": given twice, as "ETag" and "etag"`},
 		{"Content-Length", Response{Header: http.Header{"Content-Length": {"3"}}}, `respond: header "Content-Length": "3" is not the body's length, 0`},
 	}
 	for _, tt := range tests {
@@ -124,6 +129,15 @@ func TestInvalidHeaderError(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyKeys adds to h more headers than a response keeps from its check,
+// so that the check finds a key given twice the other way.
+func manyKeys(h http.Header) http.Header {
+	for i := range maxKeptHeaders {
+		h["x-more-"+strconv.Itoa(i)] = []string{"1"}
+	}
+	return h
 }
 
 // TestValidHeaderKept checks what the check lets through: tab, obs-text
@@ -138,18 +152,23 @@ func TestValidHeaderKept(t *testing.T) {
 		"X-Empty":               {""},
 		"!#$%&'*+-.^_`|~09azAZ": {"token characters"},
 		"X-Several":             {"1", "2"},
+		"X_under":               {"a key that canonicalizes to itself, though not canonical"},
 	}
-	resp := Response{Header: header, MediaType: "application/vnd.x+json; q=\"a\tb\""}
-	rec := httptest.NewRecorder()
-	if err := resp.Respond(rec, httptest.NewRequest(http.MethodGet, "/", nil)); err != nil {
-		t.Fatal(err)
-	}
-	want := http.Header{"Content-Length": {"0"}, "Content-Type": {"application/vnd.x+json; q=\"a\tb\""}}
-	for k, v := range header {
-		want[canonicalKey(k)] = v
-	}
-	if diff := cmp.Diff(want, rec.Result().Header); diff != "" {
-		t.Errorf("mismatch (-want +got):\n%s", diff)
+	// Both ways of finding a key given twice: among the kept keys, and
+	// in a header with more keys than are kept.
+	for _, header := range []http.Header{header, manyKeys(maps.Clone(header))} {
+		resp := Response{Header: header, MediaType: "application/vnd.x+json; q=\"a\tb\""}
+		rec := httptest.NewRecorder()
+		if err := resp.Respond(rec, httptest.NewRequest(http.MethodGet, "/", nil)); err != nil {
+			t.Fatal(err)
+		}
+		want := http.Header{"Content-Length": {"0"}, "Content-Type": {"application/vnd.x+json; q=\"a\tb\""}}
+		for k, v := range header {
+			want[canonicalKey(k)] = v
+		}
+		if diff := cmp.Diff(want, rec.Result().Header); diff != "" {
+			t.Errorf("%d keys: mismatch (-want +got):\n%s", len(header), diff)
+		}
 	}
 }
 

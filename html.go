@@ -51,7 +51,8 @@ func (h HTMLResponse) Respond(w http.ResponseWriter, r *http.Request) error {
 
 // respond is Respond, recording in started when the response starts.
 func (h *HTMLResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
-	hd := head{status: h.Status, header: h.Header, cookies: h.Cookies, contentType: htmlContentType}
+	var hd head
+	hd.init(h.Status, h.Header, h.Cookies, htmlContentType)
 	cond := conditional("HTMLResponse", h.ETag, h.ModTime, h.HashETag, h.Header, stringBytes(h.Content))
 	return hd.writeString(w, r, h.Content, started, cond)
 }
@@ -91,7 +92,8 @@ func (p PlainTextResponse) Respond(w http.ResponseWriter, r *http.Request) error
 
 // respond is Respond, recording in started when the response starts.
 func (p *PlainTextResponse) respond(w http.ResponseWriter, r *http.Request, started *bool) error {
-	h := head{status: p.Status, header: p.Header, cookies: p.Cookies, contentType: textContentType}
+	var h head
+	h.init(p.Status, p.Header, p.Cookies, textContentType)
 	cond := conditional("PlainTextResponse", p.ETag, p.ModTime, p.HashETag, p.Header, stringBytes(p.Content))
 	return h.writeString(w, r, p.Content, started, cond)
 }
@@ -165,7 +167,8 @@ func (t *TemplateResponse) respond(w http.ResponseWriter, r *http.Request, start
 	if err != nil {
 		return fmt.Errorf("respond: execute template: %w", err)
 	}
-	h := head{status: t.Status, header: t.Header, cookies: t.Cookies, contentType: htmlContentType}
+	var h head
+	h.init(t.Status, t.Header, t.Cookies, htmlContentType)
 	cond := conditional("TemplateResponse", t.ETag, t.ModTime, t.HashETag, t.Header, buf.Bytes())
 	return h.writeBytes(w, r, buf.Bytes(), started, cond)
 }

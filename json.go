@@ -92,7 +92,8 @@ func (j *JSONResponse) respond(w http.ResponseWriter, r *http.Request, started *
 	if j.MediaType != "" {
 		contentType = []string{j.MediaType}
 	}
-	h := head{status: j.Status, header: j.Header, cookies: j.Cookies, contentType: contentType}
+	var h head
+	h.init(j.Status, j.Header, j.Cookies, contentType)
 	cond := conditional("JSONResponse", j.ETag, j.ModTime, j.HashETag, j.Header, buf.Bytes())
 	return h.writeBytes(w, r, buf.Bytes(), started, cond)
 }

@@ -108,7 +108,9 @@ func (rr *RedirectResponse) respond(w http.ResponseWriter, r *http.Request, star
 	if err != nil {
 		return err
 	}
-	h := head{status: rr.Status, defaultStatus: http.StatusTemporaryRedirect, header: rr.Header, cookies: rr.Cookies}
+	var h head
+	h.init(rr.Status, rr.Header, rr.Cookies, nil)
+	h.defaultStatus = http.StatusTemporaryRedirect
 	status, err := h.validate()
 	if err == nil {
 		err = h.checkLength(status, 0)

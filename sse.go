@@ -190,7 +190,8 @@ func (e EventSourceResponse) Respond(w http.ResponseWriter, r *http.Request) err
 // the whole stream, which keeps an idle stream's stack within 8 KiB,
 // BenchmarkFanout's mem-B/sub.)
 func (e *EventSourceResponse) open(w http.ResponseWriter, r *http.Request) (*streamWriter, bool, error) {
-	h := head{status: e.Status, header: e.Header, cookies: e.Cookies, contentType: sseContentType}
+	var h head
+	h.init(e.Status, e.Header, e.Cookies, sseContentType)
 	return newStreamWriter(w, r, h, sseDefaults, e.WriteTimeout, 0)
 }
 

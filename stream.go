@@ -151,7 +151,8 @@ func (s StreamingResponse) validate() error {
 
 // stream runs the producer and writes its chunks to w.
 func (s StreamingResponse) stream(w http.ResponseWriter, r *http.Request) error {
-	h := head{status: s.Status, header: s.Header, cookies: s.Cookies, contentType: contentType(s.MediaType)}
+	var h head
+	h.init(s.Status, s.Header, s.Cookies, contentType(s.MediaType))
 	sw, body, err := newStreamWriter(w, r, h, streamDefaults, s.WriteTimeout, s.FlushInterval)
 	if err != nil || !body {
 		return err
