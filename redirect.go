@@ -82,9 +82,11 @@ func (rr *RedirectResponse) validate(r *http.Request) (location string, err erro
 	if rr.URL == "" {
 		return "", errEmptyRedirect
 	}
-	for k := range rr.Header {
-		if canonicalKey(k) == "Location" {
-			return "", errRedirectLocationHeader
+	if len(rr.Header) > 0 {
+		for k := range rr.Header {
+			if canonicalKey(k) == "Location" {
+				return "", errRedirectLocationHeader
+			}
 		}
 	}
 	location = EscapeURL(rr.URL)
@@ -120,7 +122,7 @@ func (rr *RedirectResponse) respond(w http.ResponseWriter, r *http.Request, star
 	}
 	// Not shared between responses like the other values: middleware
 	// that rewrites Location in place would rewrite it for every request.
-	w.Header()["Location"] = []string{location}
+	w.Header()["Location"] = locationValues.get(location)
 	h.writeValid(w, r, status, 0, started) // no body, so nothing to fail
 	return nil
 }

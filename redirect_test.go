@@ -300,3 +300,34 @@ func TestRedirectRefusalIsClientError(t *testing.T) {
 		})
 	}
 }
+
+// TestRedirectLocationShared checks that a redirect to a target seen
+// before allocates nothing, and that the Location value it shares with
+// other responses cannot be changed through a response's header by an
+// append.
+func TestRedirectLocationShared(t *testing.T) {
+	resp := RedirectResponse{URL: "/shared-target", Status: http.StatusSeeOther}
+	r := httptest.NewRequest(http.MethodGet, "/from", nil)
+	w := newDiscardWriter()
+	n := testing.AllocsPerRun(100, func() {
+		clear(w.header)
+		if err := resp.Respond(w, r); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if n != 0 {
+		t.Errorf("RedirectResponse.Respond: %v allocations, want 0", n)
+	}
+	first := newDiscardWriter()
+	if err := resp.Respond(first, r); err != nil {
+		t.Fatal(err)
+	}
+	first.header["Location"] = append(first.header["Location"], "/appended")
+	second := newDiscardWriter()
+	if err := resp.Respond(second, r); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"/shared-target"}, second.header["Location"]); diff != "" {
+		t.Errorf("Location after another response appended to its own (-want +got):\n%s", diff)
+	}
+}
