@@ -316,6 +316,37 @@ func TestEventSourceFailsCleanly(t *testing.T) {
 	}
 }
 
+// TestEventSourceIteratorIgnoresFalse checks that an iterator that goes
+// on yielding after its yield returned false sends nothing more: the
+// stream ends with the first error, as a range loop would.
+func TestEventSourceIteratorIgnoresFalse(t *testing.T) {
+	bad := Event{ID: "1\n"}
+	tests := map[string]EventSourceResponse{
+		"Seq": {Seq: func(yield func(Event) bool) {
+			yield(Event{Data: "one"})
+			yield(bad)
+			yield(Event{Data: "after"})
+		}},
+		"Seq2": {Seq2: func(yield func(Event, error) bool) {
+			yield(Event{Data: "one"}, nil)
+			yield(Event{}, errors.New("broker down"))
+			yield(Event{Data: "after"}, nil)
+		}},
+	}
+	for name, resp := range tests {
+		t.Run(name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			err := resp.Respond(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+			if err == nil {
+				t.Error("Respond: nil error, want the stream's first")
+			}
+			if diff := cmp.Diff("data: one\n\n", rec.Body.String()); diff != "" {
+				t.Errorf("body (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // TestEventSourcePanicBeforeFirstByte checks that a panic in the
 // producer's goroutine is raised in the handler's, where the adapter
 // answers it with a clean 500 and logs the producer's stack.
