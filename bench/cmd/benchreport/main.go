@@ -57,19 +57,17 @@ func main() {
 	if *from == "" {
 		run.LoadBefore = waitQuiet(*quietLoad, *quietWait)
 		run.Started = time.Now()
-		goTest(filepath.Join(dir, "micro.txt"), "-run", "^$", "-bench", "^BenchmarkMicro$",
-			"-count", strconv.Itoa(*count), "-benchtime", *benchtime, ".")
-		goTest(filepath.Join(dir, "features.txt"), "-run", "^$", "-bench", "^BenchmarkFeatures$",
-			"-count", strconv.Itoa(*count), "-benchtime", *benchtime, ".")
+		goTestRuns(filepath.Join(dir, "micro.txt"), *count, "-run", "^$", "-bench", "^BenchmarkMicro$",
+			"-benchtime", *benchtime, ".")
+		goTestRuns(filepath.Join(dir, "features.txt"), *count, "-run", "^$", "-bench", "^BenchmarkFeatures$",
+			"-benchtime", *benchtime, ".")
 		if !*skipE2E {
-			goTest(filepath.Join(dir, "e2e.txt"), "-run", "^$", "-bench", "^BenchmarkE2E$",
-				"-count", strconv.Itoa(*e2eCount), "-benchtime", *e2eTime, "./e2e")
-			goTest(filepath.Join(dir, "static.txt"), "-run", "^$", "-bench", "^BenchmarkStatic$",
-				"-count", strconv.Itoa(*e2eCount), "-benchtime", *e2eTime, "./e2e")
-			// A fixed number of events: each iteration reaches every
-			// subscriber, and connecting 10,000 of them is the slow part.
-			goTest(filepath.Join(dir, "fanout.txt"), "-run", "^$", "-bench", "^BenchmarkFanout$",
-				"-count", strconv.Itoa(*e2eCount), "-benchtime", "20x", "./e2e")
+			goTestRuns(filepath.Join(dir, "e2e.txt"), *e2eCount, "-run", "^$", "-bench", "^BenchmarkE2E$",
+				"-benchtime", *e2eTime, "./e2e")
+			goTestRuns(filepath.Join(dir, "static.txt"), *e2eCount, "-run", "^$", "-bench", "^BenchmarkStatic$",
+				"-benchtime", *e2eTime, "./e2e")
+			goTestRuns(filepath.Join(dir, "fanout.txt"), *e2eCount, "-run", "^$", "-bench", "^BenchmarkFanout$",
+				"-benchtime", "20x", "./e2e")
 		}
 		run.LoadAfter = loadAverage()
 		run.Finished = time.Now()
@@ -98,24 +96,28 @@ func isBenchModule(gomod string) bool {
 	return err == nil && bytes.Contains(b, []byte("module github.com/go-respond/respond/bench\n"))
 }
 
-// goTest runs go test with args, teeing its output to the file out and
-// to stderr, and fails on an error.
-func goTest(out string, args ...string) {
+// goTestRuns runs go test count times with -count 1, into out: each run
+// measures every implementation once, so the runs are interleaved and a
+// machine that slows down during the report slows them all alike (with
+// -count, go test runs one implementation count times, then the next).
+func goTestRuns(out string, count int, args ...string) {
 	f, err := os.Create(out)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer f.Close()
-	log.Printf("go test %s > %s", strings.Join(args, " "), out)
-	cmd := exec.Command("go", append([]string{"test"}, args...)...)
-	cmd.Stdout = io.MultiWriter(f, os.Stderr)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		log.Fatalf("go test: %v", err)
+	args = append([]string{"test", "-count", "1"}, args...) // output teed to stderr; an error is fatal
+	for i := range count {
+		log.Printf("go %s > %s (run %d of %d)", strings.Join(args, " "), out, i+1, count)
+		cmd := exec.Command("go", args...)
+		cmd.Stdout = io.MultiWriter(f, os.Stderr)
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			log.Fatalf("go test: %v", err)
+		}
 	}
 }
 
-// loadAverage returns the one-minute load average, or -1.
 func loadAverage() float64 {
 	b, err := os.ReadFile("/proc/loadavg")
 	if err != nil {

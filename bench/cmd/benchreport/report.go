@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchmath"
 )
 
 // table holds the samples of one benchmark family: row key (workload or
@@ -36,6 +37,17 @@ func (t *table) median(row, col, unit string) (float64, bool) {
 	} else {
 		return (s[n/2-1] + s[n/2]) / 2, true
 	}
+}
+
+// compare returns the p-value of a Mann-Whitney U test, as benchstat's,
+// of the runs of cols a and b in row for unit: 1 when either has none.
+func (t *table) compare(row, a, b, unit string) float64 {
+	sa, sb := t.samples[[3]string{row, a, unit}], t.samples[[3]string{row, b, unit}]
+	if len(sa) == 0 || len(sb) == 0 {
+		return 1
+	}
+	th := benchmath.DefaultThresholds
+	return benchmath.AssumeNothing.Compare(benchmath.NewSample(sa, &th), benchmath.NewSample(sb, &th)).P
 }
 
 // readTable parses go test -bench output whose benchmarks are named
@@ -138,10 +150,15 @@ var peers = []string{
 	"golang.org/x/perf",
 }
 
-// Targets of issue 6 for the micro benchmarks.
+// Targets of issue 16 for the micro benchmarks.
 const (
-	maxRatio       = 1.05
-	maxExtraAllocs = 1
+	maxRatio       = 1.30 // respond / floor, per workload
+	maxRatioSSE    = 1.50 // respond / floor for sse, with pings on
+	maxGeomean     = 1.15 // respond / floor, geometric mean of the workloads
+	maxShapeRatio  = 1.15 // respond / shape, per workload
+	maxExtraAllocs = 1    // allocations over the floor's
+	peerAlpha      = 0.05 // "outside the noise": a Mann-Whitney U test at this level
+	maxE2ECPURatio = 1.03 // respond / floor, server CPU per request, per lesson endpoint
 )
 
 func buildReport(dir string, run runInfo) ([]byte, error) {
@@ -220,53 +237,100 @@ func peersOf(t *table) []string {
 
 func writeTargets(p printer, t *table) {
 	p("## Targets\n\n")
-	p("Issue 6 asks, per micro workload: respond within %.2f× of the floor's time and at most %d allocation\n", maxRatio, maxExtraAllocs)
-	p("more, and faster than every peer framework it is compared with.\n\n")
-	p("| workload | respond / floor (time) | allocs (floor → respond) | fastest peer / respond | met | shape / floor (time) | allocs (floor → shape) | respond / shape (time) |\n")
-	p("|---|---:|---:|---:|:---:|---:|---:|---:|\n")
+	p("Issue 16's targets, per micro workload: respond within %.2f× of the floor's time (sse, with its\n", maxRatio)
+	p("pings on: %.2f×), at most %d allocation more than the floor, within %.2f× of the *shape* (what\n", maxRatioSSE, maxExtraAllocs, maxShapeRatio)
+	p("respond's checks cost on top of the handler shape), and faster than every peer framework by a\n")
+	p("margin outside the noise (a Mann-Whitney U test of the runs, p < %.2f); over the eight\n", peerAlpha)
+	p("workloads, a geometric mean of respond / floor within %.2f×. Bold marks a miss; *why* gives the\n", maxGeomean)
+	p("measured reason of each miss.\n\n")
+	p("| workload | respond / floor | allocs (floor → respond) | respond / shape | fastest peer / respond | met | why |\n")
+	p("|---|---:|---:|---:|---:|:---:|---|\n")
+	logSum, n := 0.0, 0
 	for _, wl := range t.rows {
 		floor, ok1 := t.median(wl, "floor", "ns/op")
 		resp, ok2 := t.median(wl, "respond", "ns/op")
 		if !ok1 || !ok2 {
 			continue
 		}
+		ratio := resp / floor
+		logSum += math.Log(ratio)
+		n++
+		limit := maxRatio
+		if wl == "sse" {
+			limit = maxRatioSSE
+		}
+		ratioOK := ratio <= limit
 		fa, _ := t.median(wl, "floor", "allocs/op")
 		ra, _ := t.median(wl, "respond", "allocs/op")
-		ratio := resp / floor
-		best, bestName := math.Inf(1), ""
-		for _, peer := range peersOf(t) {
-			if v, ok := t.median(wl, peer, "ns/op"); ok && v < best {
-				best, bestName = v, peer
-			}
-		}
-		met := ratio <= maxRatio && ra <= fa+maxExtraAllocs && resp < best
-		mark := "yes"
-		if !met {
-			mark = "**no**"
-		}
-		peerCell := "–"
-		if bestName != "" {
-			peerCell = fmt.Sprintf("%.2f× (%s)", best/resp, bestName)
-		}
-		shapeCells := " | | "
+		allocsOK := ra <= fa+maxExtraAllocs
+		shapeCell, shapeOK := "–", true
 		if sh, ok := t.median(wl, "shape", "ns/op"); ok {
-			sa, _ := t.median(wl, "shape", "allocs/op")
-			allocs := fmt.Sprintf("%.0f → %.0f", fa, sa)
-			if sa > fa+maxExtraAllocs {
-				allocs = "**" + allocs + "**"
-			}
-			shapeCells = fmt.Sprintf("%s | %s | %.2f×", ratioCell(sh/floor, sh/floor <= maxRatio), allocs, resp/sh)
+			shapeOK = resp/sh <= maxShapeRatio
+			shapeCell = ratioCell(resp/sh, shapeOK)
 		}
-		p("| %s | %s | %.0f → %.0f | %s | %s | %s |\n", wl, ratioCell(ratio, ratio <= maxRatio), fa, ra, peerCell, mark, shapeCells)
+		peerCell, peerOK := "–", true
+		if name, best, ok := fastestPeer(t, wl); ok {
+			pv := t.compare(wl, "respond", name, "ns/op")
+			peerOK = resp < best && pv < peerAlpha
+			peerCell = fmt.Sprintf("%s (%s, p=%.3f)", ratioCell(best/resp, peerOK), name, pv)
+		}
+		allocs := fmt.Sprintf("%.0f → %.0f", fa, ra)
+		if !allocsOK {
+			allocs = "**" + allocs + "**"
+		}
+		met := ratioOK && allocsOK && shapeOK && peerOK
+		why := ""
+		if !met {
+			why = missReasons[wl]
+		}
+		p("| %s | %s | %s | %s | %s | %s | %s |\n", wl, ratioCell(ratio, ratioOK), allocs, shapeCell, peerCell, yesNo(met), why)
 	}
-	p("\nA peer ratio above 1 means the fastest peer takes that many times respond's time.\n\n")
+	if n > 0 {
+		g := math.Exp(logSum / float64(n))
+		p("| geometric mean | %s | | | | %s | |\n", ratioCell(g, g <= maxGeomean), yesNo(g <= maxGeomean))
+	}
+	p("\nA peer ratio above 1 means the fastest peer takes that many times respond's time; p is the\n")
+	p("probability that the two sets of runs differ by chance.\n\n")
 	p("*shape* is a reference point for the handler shape of respond's brief: the floor's own code moved\n")
 	p("into a Responder that a `func(*http.Request) (Responder, error)` returns, with none of respond's\n")
 	p("checks and no pings (see below). It is not a bound: it keeps the floor's per-request allocations\n")
 	p("where respond avoids some (a cached Content-Length on json_small; on file_small respond's open and\n")
-	p("copy cost less than the floor's os.Open and io.Copy), and it allocates the redirect's Location as\n")
-	p("respond does. Its misses show what the shape costs by itself;\n")
-	p("respond / shape is what respond's checks, pings and savings add up to.\n\n")
+	p("copy cost less than the floor's os.Open and io.Copy), and it allocates the redirect's Location,\n")
+	p("which respond takes from a cache. respond / shape is what respond's checks, pings and savings add\n")
+	p("up to.\n\n")
+}
+
+// missReasons says, per workload, what a profile shows respond spending
+// where it misses a target: the guarantees of the brief, measured, which
+// no change of this issue could make cheaper without dropping them.
+var missReasons = map[string]string{
+	"json_small":  "the check of the lesson's two headers (a key that is not canonical, canonicalized through a cache; values scanned for control characters; map iteration with its random start) is a fifth of respond's time, and the floor assigns shared values without a look",
+	"json_medium": "",
+	"html":        "the floor is two map assignments and a write (about 45 ns); the adapter's panic recovery, the status, cookie and header checks and HEAD add about 30 ns, which no single part dominates in a profile",
+	"text":        "as html",
+	"file_small":  "",
+	"stream_csv":  "allocations: the response boxed in its Responder (the shape pays it too), the stream's writer, and its yield function; pooling the writer would let an iterator that keeps its yield write into another response",
+	"sse":         "per event, the client-gone check of the context, the write state checks, the ping lock and the iterator's call (about 25 ns over the floor's 18 ns); allocations: the ping timer and its callback, the stream's writer, the yield function and the boxed response",
+	"redirect":    "the floor assigns a constant Location; respond escapes the URL, checks it is not the request's own (a redirect loop), checks status, header and cookies, and looks the shared Location value up in a cache",
+}
+
+// fastestPeer returns the peer framework with the lowest median time on
+// workload wl.
+func fastestPeer(t *table, wl string) (name string, best float64, ok bool) {
+	best = math.Inf(1)
+	for _, peer := range peersOf(t) {
+		if v, found := t.median(wl, peer, "ns/op"); found && v < best {
+			name, best, ok = peer, v, true
+		}
+	}
+	return name, best, ok
+}
+
+func yesNo(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**no**"
 }
 
 func ratioCell(r float64, ok bool) string {
@@ -374,8 +438,9 @@ func writeE2E(p printer, t *table, run runInfo) {
 	p("own with the same http.Server settings, driven by the module's load generator with 32 keep-alive\n")
 	p("connections. Medians of %d runs of %s. *req/s* is throughput; *CPU/req* is the server process's\n", run.E2ECount, run.E2ETime)
 	p("user+system CPU time (getrusage) per request, the steadier number: the load generator shares the\n")
-	p("machine's cores, and most of the CPU goes to the kernel's loopback TCP either way. Issue 6's target\n")
-	p("is respond within 5%% of the floor on every endpoint (bold marks a miss).\n\n")
+	p("machine's cores, and most of the CPU goes to the kernel's loopback TCP either way. Issue 16's target\n")
+	p("is respond's CPU per request within %.0f%% of the floor's on every endpoint, as a median of interleaved\n", (maxE2ECPURatio-1)*100)
+	p("runs (bold marks a miss); req/s is shown with the same 3%% bound, for reference.\n\n")
 	var cols []string
 	for _, c := range t.cols {
 		if c == "floor" || c == "respond" || c == "gin" {
@@ -414,12 +479,12 @@ func writeE2E(p printer, t *table, run runInfo) {
 			}
 		}
 		if f, r, ok := pair(t, ep, "req/s"); ok {
-			p(" %s |", ratioCell(r/f, r/f >= 1/1.05))
+			p(" %s |", ratioCell(r/f, r/f >= 1/maxE2ECPURatio))
 		} else {
 			p(" |")
 		}
 		if f, r, ok := pair(t, ep, "server-ns/req"); ok {
-			p(" %s |\n", ratioCell(r/f, r/f <= 1.05))
+			p(" %s |\n", ratioCell(r/f, r/f <= maxE2ECPURatio))
 		} else {
 			p(" |\n")
 		}
