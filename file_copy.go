@@ -39,9 +39,9 @@ func (f FileResponse) writeTimeout() time.Duration {
 }
 
 // setTimeout makes copy set a write deadline of timeout on w before each
-// piece; a timeout of 0 means none.
+// piece; a timeout of 0, or a writer without deadlines, means none.
 func (c *fileCopier) setTimeout(w http.ResponseWriter, timeout time.Duration) {
-	if timeout > 0 {
+	if timeout > 0 && hasWriteDeadline(w) {
 		c.timeout, c.controller = timeout, *http.NewResponseController(w)
 	}
 }

@@ -348,3 +348,54 @@ func TestWithBackgroundSkippedOnError(t *testing.T) {
 		t.Errorf("err = %v, ran = %v; want an error and no task", err, ran)
 	}
 }
+
+// deadlineWriterStub sets write deadlines; unwrapper leads to another
+// writer, as a middleware's does.
+type (
+	deadlineWriterStub struct{ http.ResponseWriter }
+	unwrapper          struct{ http.ResponseWriter }
+)
+
+func (deadlineWriterStub) SetWriteDeadline(time.Time) error { return nil }
+func (u unwrapper) Unwrap() http.ResponseWriter              { return u.ResponseWriter }
+
+// TestHasWriteDeadline checks that hasWriteDeadline finds what
+// http.ResponseController finds: a writer with deadlines, itself or
+// through Unwrap, and none in a recorder or a wrapper that hides it.
+func TestHasWriteDeadline(t *testing.T) {
+	rec := httptest.NewRecorder()
+	tests := []struct {
+		name string
+		w    http.ResponseWriter
+		want bool
+	}{
+		{"recorder", rec, false},
+		{"writer with deadlines", deadlineWriterStub{rec}, true},
+		{"unwrapped to one", unwrapper{unwrapper{deadlineWriterStub{rec}}}, true},
+		{"unwrapped to none", unwrapper{rec}, false},
+		{"hidden by a wrapper without Unwrap", struct{ http.ResponseWriter }{deadlineWriterStub{rec}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := hasWriteDeadline(tt.w); got != tt.want {
+				t.Errorf("hasWriteDeadline = %v, want %v", got, tt.want)
+			}
+			err := http.NewResponseController(tt.w).SetWriteDeadline(time.Now())
+			if controller := !errors.Is(err, http.ErrNotSupported); controller != tt.want {
+				t.Errorf("ResponseController finds deadlines: %v, hasWriteDeadline: %v", controller, tt.want)
+			}
+		})
+	}
+	// The server's own writer, over a real connection.
+	found := make(chan bool, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { found <- hasWriteDeadline(w) }))
+	defer srv.Close()
+	res, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if !<-found {
+		t.Error("hasWriteDeadline(the server's ResponseWriter) = false")
+	}
+}

@@ -74,6 +74,9 @@ func newStreamWriter(w http.ResponseWriter, r *http.Request, h head, defaults ht
 	if err != nil {
 		return nil, false, err
 	}
+	if timeout > 0 && !hasWriteDeadline(w) {
+		timeout = 0 // deadline would find out at the first write, with an allocated error
+	}
 	sw = &streamWriter{
 		w:        w,
 		r:        r,

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"time"
 )
 
 // trackingWriter records whether the response has started, so that a
@@ -91,3 +92,21 @@ func (t *trackingWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter 
 // writerOnly hides every method but Write, so that io.Copy cannot loop
 // back into ReadFrom.
 type writerOnly struct{ io.Writer }
+
+// hasWriteDeadline reports whether w, or a writer its Unwrap methods
+// lead to, sets write deadlines, as [http.ResponseController] finds one.
+// Asking first spares a writer without them (a recorder, a middleware
+// that does not unwrap) the two allocations of the controller's
+// ErrNotSupported error.
+func hasWriteDeadline(w http.ResponseWriter) bool {
+	for {
+		switch t := w.(type) {
+		case interface{ SetWriteDeadline(time.Time) error }:
+			return true
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = t.Unwrap()
+		default:
+			return false
+		}
+	}
+}
