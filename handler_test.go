@@ -357,7 +357,7 @@ type (
 )
 
 func (deadlineWriterStub) SetWriteDeadline(time.Time) error { return nil }
-func (u unwrapper) Unwrap() http.ResponseWriter              { return u.ResponseWriter }
+func (u unwrapper) Unwrap() http.ResponseWriter             { return u.ResponseWriter }
 
 // TestHasWriteDeadline checks that hasWriteDeadline finds what
 // http.ResponseController finds: a writer with deadlines, itself or
