@@ -165,15 +165,8 @@ func oneSource(none, many error, set ...bool) error {
 // check is validate, keeping the first len(keep) headers of h.header in
 // keep, with canonical keys, and returning how many it kept.
 func (h *head) check(keep []headerEntry, found *headerFound) (status, kept int, err error) {
-	status = h.status
-	if status == 0 {
-		status = h.defaultStatus
-		if status == 0 {
-			status = http.StatusOK
-		}
-	}
-	if status < 200 || status > 599 {
-		return 0, 0, fmt.Errorf("respond: invalid status code %d", status)
+	if status, err = h.checkStatus(); err != nil {
+		return 0, 0, err
 	}
 	for _, c := range h.cookies {
 		if c == nil {
@@ -190,12 +183,35 @@ func (h *head) check(keep []headerEntry, found *headerFound) (status, kept int, 
 		}
 		h.length = length
 	}
-	if h.contentType != nil && !sharedType(h.contentType) {
-		if err := checkValues("Content-Type", h.contentType); err != nil {
-			return 0, 0, err
-		}
+	if err := h.checkContentType(); err != nil {
+		return 0, 0, err
 	}
 	return status, kept, nil
+}
+
+// checkStatus returns the status to send, or an error if it is not a
+// final status code.
+func (h *head) checkStatus() (int, error) {
+	status := h.status
+	if status == 0 {
+		status = h.defaultStatus
+		if status == 0 {
+			status = http.StatusOK
+		}
+	}
+	if status < 200 || status > 599 {
+		return 0, fmt.Errorf("respond: invalid status code %d", status)
+	}
+	return status, nil
+}
+
+// checkContentType fails if Content-Type, unless it is one of the
+// package's shared values, has a control character.
+func (h *head) checkContentType() error {
+	if h.contentType != nil && !sharedType(h.contentType) {
+		return checkValues("Content-Type", h.contentType)
+	}
+	return nil
 }
 
 // checkLength fails if the header has a Content-Length other than
@@ -233,6 +249,9 @@ func (h *head) write(w http.ResponseWriter, r *http.Request, length int, started
 // (see conditional_body.go). cond is a parameter, not a field, so that
 // it stays on the caller's stack and the head stays small.
 func (h *head) writeConditional(w http.ResponseWriter, r *http.Request, length int, started *bool, cond *bodyConditional) (body bool, err error) {
+	if len(h.header) == 0 && len(h.cookies) == 0 && cond == nil {
+		return h.writeBare(w, r, length, started)
+	}
 	var keep []headerEntry
 	if len(h.header) > 0 {
 		var kept [maxKeptHeaders]headerEntry // declared here, so zeroed only for a response with a header
@@ -261,6 +280,20 @@ func (h *head) writeConditional(w http.ResponseWriter, r *http.Request, length i
 		}
 	}
 	return h.writeKept(w, r, status, length, started, keep[:kept]), nil
+}
+
+// writeBare is writeConditional for the usual head of a buffered
+// response: no Header, no Cookies, no validators. It checks only what
+// such a head can get wrong, the status and the Content-Type.
+func (h *head) writeBare(w http.ResponseWriter, r *http.Request, length int, started *bool) (body bool, err error) {
+	status, err := h.checkStatus()
+	if err == nil {
+		err = h.checkContentType()
+	}
+	if err != nil {
+		return false, err
+	}
+	return h.writeKept(w, r, status, length, started, nil), nil
 }
 
 // writeValid is write for a head that validate has passed with status.
