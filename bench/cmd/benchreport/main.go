@@ -36,6 +36,7 @@ func main() {
 	e2eCount := flag.Int("e2e-count", 6, "runs of each end-to-end benchmark (fewer cannot tell 5% apart on a shared machine)")
 	e2eTime := flag.String("e2e-benchtime", "1s", "`duration` of each end-to-end benchmark run")
 	skipE2E := flag.Bool("skip-e2e", false, "do not run the end-to-end benchmarks (keep their last results)")
+	instructions := flag.Bool("instructions", true, "count the micro benchmarks' instructions with valgrind, if it is installed")
 	from := flag.String("from", "", "write the report from the results in `dir` without running anything")
 	out := flag.String("o", "../BENCHMARKS.md", "the report `file`")
 	quietLoad := flag.Float64("quiet-load", 0.5, "wait for a one-minute load average below `load` before running")
@@ -59,6 +60,13 @@ func main() {
 		run.Started = time.Now()
 		goTestRuns(filepath.Join(dir, "micro.txt"), *count, "-run", "^$", "-bench", "^BenchmarkMicro$",
 			"-benchtime", *benchtime, ".")
+		if *instructions {
+			micro, err := readTable(filepath.Join(dir, "micro.txt"))
+			if err != nil {
+				log.Fatal(err)
+			}
+			countInstructions(filepath.Join(dir, "instructions.txt"), micro)
+		}
 		goTestRuns(filepath.Join(dir, "features.txt"), *count, "-run", "^$", "-bench", "^BenchmarkFeatures$",
 			"-benchtime", *benchtime, ".")
 		if !*skipE2E {

@@ -27,6 +27,9 @@ type table struct {
 }
 
 func (t *table) median(row, col, unit string) (float64, bool) {
+	if t == nil {
+		return 0, false
+	}
 	s := slices.Clone(t.samples[[3]string{row, col, unit}])
 	if len(s) == 0 {
 		return 0, false
@@ -179,7 +182,11 @@ func buildReport(dir string, run runInfo) ([]byte, error) {
 	p("do not edit by hand. The code is in [bench/](bench/): a module of its own, so that users of respond\n")
 	p("never download the peer frameworks.\n\n")
 
-	writeTargets(p, micro)
+	instr, err := readTable(filepath.Join(dir, "instructions.txt"))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	writeTargets(p, micro, instr)
 	writeMicro(p, micro, run)
 	features, err := readTable(filepath.Join(dir, "features.txt"))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -235,16 +242,19 @@ func peersOf(t *table) []string {
 	return out
 }
 
-func writeTargets(p printer, t *table) {
+func writeTargets(p printer, t *table, instr *table) {
 	p("## Targets\n\n")
 	p("Issue 16's targets, per micro workload: respond within %.2f× of the floor's time (sse, with its\n", maxRatio)
 	p("pings on: %.2f×), at most %d allocation more than the floor, within %.2f× of the *shape* (what\n", maxRatioSSE, maxExtraAllocs, maxShapeRatio)
 	p("respond's checks cost on top of the handler shape), and faster than every peer framework by a\n")
 	p("margin outside the noise (a Mann-Whitney U test of the runs, p < %.2f); over the eight\n", peerAlpha)
 	p("workloads, a geometric mean of respond / floor within %.2f×. Bold marks a miss; *why* gives the\n", maxGeomean)
-	p("measured reason of each miss.\n\n")
-	p("| workload | respond / floor | allocs (floor → respond) | respond / shape | fastest peer / respond | met | why |\n")
-	p("|---|---:|---:|---:|---:|:---:|---|\n")
+	p("measured reason of each miss. The targets are judged on time; *instructions* gives the same\n")
+	p("ratios in instructions per request (valgrind's cachegrind, one P, no garbage collector), which do\n")
+	p("not drift with the machine as times do: respond / floor, respond / shape, and the fastest peer's\n")
+	p("over respond's. (With the collector off, they leave out what an allocation costs it later.)\n\n")
+	p("| workload | respond / floor | allocs (floor → respond) | respond / shape | fastest peer / respond | met | instructions | why |\n")
+	p("|---|---:|---:|---:|---:|:---:|---:|---|\n")
 	logSum, n := 0.0, 0
 	for _, wl := range t.rows {
 		floor, ok1 := t.median(wl, "floor", "ns/op")
@@ -268,8 +278,14 @@ func writeTargets(p printer, t *table) {
 			shapeOK = resp/sh <= maxShapeRatio
 			shapeCell = ratioCell(resp/sh, shapeOK)
 		}
+		instrCell := instructionRatios(instr, wl)
 		peerCell, peerOK := "–", true
 		if name, best, ok := fastestPeer(t, wl); ok {
+			if ip, ok1 := instr.median(wl, name, "instructions/op"); ok1 {
+				if ir, ok2 := instr.median(wl, "respond", "instructions/op"); ok2 {
+					instrCell += fmt.Sprintf(" · %.2f×", ip/ir)
+				}
+			}
 			pv := t.compare(wl, "respond", name, "ns/op")
 			peerOK = resp < best && pv < peerAlpha
 			peerCell = fmt.Sprintf("%s (%s, p=%.3f)", ratioCell(best/resp, peerOK), name, pv)
@@ -283,11 +299,11 @@ func writeTargets(p printer, t *table) {
 		if !met {
 			why = missReasons[wl]
 		}
-		p("| %s | %s | %s | %s | %s | %s | %s |\n", wl, ratioCell(ratio, ratioOK), allocs, shapeCell, peerCell, yesNo(met), why)
+		p("| %s | %s | %s | %s | %s | %s | %s | %s |\n", wl, ratioCell(ratio, ratioOK), allocs, shapeCell, peerCell, yesNo(met), instrCell, why)
 	}
 	if n > 0 {
 		g := math.Exp(logSum / float64(n))
-		p("| geometric mean | %s | | | | %s | |\n", ratioCell(g, g <= maxGeomean), yesNo(g <= maxGeomean))
+		p("| geometric mean | %s | | | | %s | | |\n", ratioCell(g, g <= maxGeomean), yesNo(g <= maxGeomean))
 	}
 	p("\nA peer ratio above 1 means the fastest peer takes that many times respond's time; p is the\n")
 	p("probability that the two sets of runs differ by chance.\n\n")
@@ -312,6 +328,21 @@ var missReasons = map[string]string{
 	"stream_csv":  "allocations: the response boxed in its Responder (the shape pays it too), the stream's writer, and its yield function; pooling the writer would let an iterator that keeps its yield write into another response",
 	"sse":         "per event, the client-gone check of the context, the write state checks, the ping lock and the iterator's call (about 25 ns over the floor's 18 ns); allocations: the ping timer and its callback, the stream's writer, the yield function and the boxed response",
 	"redirect":    "the floor assigns a constant Location; respond escapes the URL, checks it is not the request's own (a redirect loop), checks status, header and cookies, and looks the shared Location value up in a cache",
+}
+
+// instructionRatios returns respond's instructions per request over the
+// floor's and the shape's on workload wl, or "–" without counts.
+func instructionRatios(instr *table, wl string) string {
+	r, ok := instr.median(wl, "respond", "instructions/op")
+	f, ok2 := instr.median(wl, "floor", "instructions/op")
+	if !ok || !ok2 {
+		return "–"
+	}
+	cell := fmt.Sprintf("%.2f×", r/f)
+	if sh, ok := instr.median(wl, "shape", "instructions/op"); ok {
+		cell += fmt.Sprintf(" · %.2f×", r/sh)
+	}
+	return cell
 }
 
 // fastestPeer returns the peer framework with the lowest median time on
