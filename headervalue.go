@@ -177,11 +177,6 @@ func contentType(mediaType string) []string {
 	return contentTypes.get(mediaType)
 }
 
-// locationValues caches Location values: a RedirectResponse usually
-// sends one of a few targets, and the value's slice was its one
-// allocation. Each slice is shared, with no room to append in place.
-var locationValues = valueCache[[]string]{build: func(location string) []string { return []string{location} }}
-
 // attachmentValues and inlineValues cache Content-Disposition values by
 // download name: a FileResponse usually sends one of a few names.
 var (

@@ -82,11 +82,9 @@ func (rr *RedirectResponse) validate(r *http.Request) (location string, err erro
 	if rr.URL == "" {
 		return "", errEmptyRedirect
 	}
-	if len(rr.Header) > 0 {
-		for k := range rr.Header {
-			if canonicalKey(k) == "Location" {
-				return "", errRedirectLocationHeader
-			}
+	for k := range rr.Header {
+		if canonicalKey(k) == "Location" {
+			return "", errRedirectLocationHeader
 		}
 	}
 	location = EscapeURL(rr.URL)
@@ -122,7 +120,7 @@ func (rr *RedirectResponse) respond(w http.ResponseWriter, r *http.Request, star
 	}
 	// Not shared between responses like the other values: middleware
 	// that rewrites Location in place would rewrite it for every request.
-	w.Header()["Location"] = locationValues.get(location)
+	w.Header()["Location"] = []string{location}
 	h.writeValid(w, r, status, 0, started) // no body, so nothing to fail
 	return nil
 }
